@@ -1,0 +1,43 @@
+# memory-lab: two commands, `make lab` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+ifeq ($(OS),Windows_NT)
+BIN := $(VENV)/Scripts
+else
+BIN := $(VENV)/bin
+endif
+PY := $(BIN)/python
+
+.PHONY: lab test notebooks bench clean
+
+## lab: set up .venv if needed, then open the course in JupyterLab
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab notebooks
+
+## test: set up .venv if needed, then run unit tests and every notebook, offline
+test: $(VENV)/.installed-dev
+	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest
+
+## notebooks: re-execute every notebook in place (offline) and strip volatile metadata
+notebooks: $(VENV)/.installed
+	MEMORY_LAB_OFFLINE=1 $(PY) scripts/run_notebooks.py notebooks/*.ipynb
+
+## bench: print timing figures (offline agent step, import time)
+bench: $(VENV)/.installed-dev
+	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench.py
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "memory-lab needs Python 3.10 or newer; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed (the stamp is older than it).
+$(VENV)/.installed: requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
