@@ -1,0 +1,607 @@
+"""The offline tutor model: a small, rule-based stand-in for an LLM, so the course runs with no key.
+
+It is NOT a language model. It is a few hundred lines of pattern matching that answer the
+OpenAI chat-completions API well enough to show every step of the course:
+
+- it notices facts a human states about themselves (name, corrections, birthday, where they
+  live, what they like, their job) and, when a memory tool is offered, calls it;
+- after a tool result it replies using the fact it saved;
+- it answers questions about the human from whatever is in the request: memory in the system
+  prompt, earlier messages, tool results. The latest statement wins. Nothing there: it says so.
+
+Like a real model, it sees only the request: the messages and the tools. It keeps no state
+between calls. It is served through the SDK's own HTTP layer (an `httpx2.MockTransport`), so
+the client, the request and the response are the SDK's real objects. The same request always
+gets a byte-identical response: ids are derived from the request, and `created` is 0.
+Token counts in `usage` are estimates (about 4 characters a token), not a real tokenizer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+OFFLINE_MODEL = "memory-lab-offline-tutor"
+# The .invalid top-level domain never resolves, so nothing here can reach the network.
+OFFLINE_BASE_URL = "http://offline-tutor.invalid/v1"
+
+ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+
+# ---------------------------------------------------------------------------------------------
+# HTTP layer: route a request, turn problems into OpenAI-style error responses.
+# ---------------------------------------------------------------------------------------------
+
+
+class RequestError(Exception):
+    """A request the real API would reject; becomes an HTTP error response."""
+
+    def __init__(self, message: str, status: int = 400, param: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.param = param
+
+
+def offline_transport() -> httpx2.MockTransport:
+    """An httpx2 transport that answers OpenAI API requests with the offline tutor model."""
+    return httpx2.MockTransport(handle_request)
+
+
+def handle_request(request: httpx2.Request) -> httpx2.Response:
+    """Answer one HTTP request the way the OpenAI API would."""
+    path = request.url.path.rstrip("/")
+    try:
+        if request.method == "GET" and path.endswith("/models"):
+            return httpx2.Response(200, json=list_models())
+        if request.method == "POST" and path.endswith("/chat/completions"):
+            return httpx2.Response(200, json=chat_completion(_json_body(request)))
+        raise RequestError(
+            f"The offline tutor model does not serve {request.method} {path}. "
+            "It answers /v1/chat/completions and /v1/models.",
+            status=404,
+        )
+    except RequestError as error:
+        kind = "invalid_request_error"
+        return httpx2.Response(
+            error.status,
+            json={"error": {"message": str(error), "type": kind, "param": error.param, "code": None}},
+        )
+
+
+def _json_body(request: httpx2.Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object."""
+    try:
+        body = json.loads(request.content)
+    except ValueError:
+        raise RequestError("We could not parse the JSON body of your request.") from None
+    if not isinstance(body, dict):
+        raise RequestError("The request body must be a JSON object.")
+    return body
+
+
+def list_models() -> dict[str, Any]:
+    """The `/v1/models` answer: just the offline tutor model."""
+    model = {"id": OFFLINE_MODEL, "object": "model", "created": 0, "owned_by": "memory-lab"}
+    return {"object": "list", "data": [model]}
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count: about four characters a token (an estimate, not a tokenizer)."""
+    return math.ceil(len(text) / 4)
+
+
+def _stable_id(prefix: str, *parts: str) -> str:
+    """An id derived from the request, so the same request gets the same id."""
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return f"{prefix}{digest[:24]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the request: messages and tools, as loosely as a learner may send them.
+# ---------------------------------------------------------------------------------------------
+
+
+def message_text(content: Any) -> str:
+    """The text of a message's content: a string, None, or a list of content parts."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [part.get("text", "") for part in content if isinstance(part, dict)]
+        return "\n".join(text for text in texts if isinstance(text, str))
+    raise RequestError("Invalid type for 'content': expected a string, an array of parts, or null.")
+
+
+def _validate_messages(messages: Any) -> list[dict[str, Any]]:
+    """Check the messages as the real API does, including answered tool calls."""
+    if not isinstance(messages, list) or not messages:
+        raise RequestError("'messages' must be a non-empty array.", param="messages")
+    pending: set[str] = set()
+    for index, message in enumerate(messages):
+        param = f"messages.[{index}]"
+        if not isinstance(message, dict):
+            raise RequestError(f"Invalid type for '{param}': expected an object.", param=param)
+        role = message.get("role")
+        if role not in ROLES:
+            raise RequestError(
+                f"Invalid value for '{param}.role': {role!r}. Supported values are: "
+                + ", ".join(repr(r) for r in ROLES) + ".",
+                param=f"{param}.role",
+            )
+        message_text(message.get("content"))
+        if role == "tool":
+            call_id = message.get("tool_call_id")
+            if call_id not in pending:
+                raise RequestError(
+                    "Invalid parameter: messages with role 'tool' must be a response to a "
+                    "preceding message with 'tool_calls'.",
+                    param=f"{param}.role",
+                )
+            pending.discard(call_id)
+            continue
+        if pending:
+            raise RequestError(
+                "An assistant message with 'tool_calls' must be followed by tool messages "
+                "responding to each 'tool_call_id'. The following tool_call_ids did not have "
+                f"response messages: {', '.join(sorted(pending))}",
+                param="messages",
+            )
+        if role == "assistant":
+            for call in message.get("tool_calls") or []:
+                if not isinstance(call, dict) or not isinstance(call.get("id"), str):
+                    raise RequestError(f"Invalid '{param}.tool_calls': each needs an 'id'.", param=param)
+                pending.add(call["id"])
+    if pending:
+        raise RequestError(
+            "An assistant message with 'tool_calls' must be followed by tool messages responding "
+            f"to each 'tool_call_id'. The following tool_call_ids did not have response messages: "
+            f"{', '.join(sorted(pending))}",
+            param="messages",
+        )
+    return messages
+
+
+def _offered_tools(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The function tools in the request, by name (none if `tool_choice` is "none")."""
+    tools = body.get("tools") or []
+    if not isinstance(tools, list):
+        raise RequestError("Invalid type for 'tools': expected an array.", param="tools")
+    offered: dict[str, dict[str, Any]] = {}
+    for index, tool in enumerate(tools):
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or not isinstance(function.get("name"), str):
+            raise RequestError(
+                f"Missing required parameter: 'tools[{index}].function.name'.", param=f"tools[{index}]"
+            )
+        offered[function["name"]] = function
+    if body.get("tool_choice") == "none":
+        return {}
+    return offered
+
+
+# ---------------------------------------------------------------------------------------------
+# What the tutor knows: facts about the human, read from text.
+# ---------------------------------------------------------------------------------------------
+
+NAME = r"[A-Za-z][A-Za-z'\-]*"
+# A short phrase: up to the next punctuation mark, or before "and"/"but" joining another clause.
+VALUE = r"[^.,!?;\n\"}\]]+?(?=\s+(?:and|but)\s|[.,!?;\n\"}\]]|$)"
+KINDS = ("name", "birthday", "home", "likes", "job")
+
+# Words that follow "I'm" or "this is" but are not names.
+NOT_NAMES = set(
+    """a an the not so very really just here there back fine good ok okay great well sorry sure
+    happy sad glad tired hungry busy new from in at on going doing looking trying working living
+    interested curious wondering thinking asking feeling done ready excited afraid still also
+    actually always never it that this what who your my me you sick bored late early home
+    """.split()
+)
+
+# First person, as the human says it. `old` catches corrections ("..., not Sarah").
+FIRST_PERSON: dict[str, list[str]] = {
+    "name": [
+        rf"\bmy name is (?:actually |really |now )?(?P<value>{NAME})(?:\s*,?\s*not (?P<old>{NAME}))?",
+        rf"\bmy name'?s (?:actually )?(?P<value>{NAME})(?:\s*,?\s*not (?P<old>{NAME}))?",
+        rf"\bcall me (?P<value>{NAME})",
+        rf"\b(?:i'm|i am|im) (?:actually )?(?P<value>{NAME})(?:\s*,?\s*not (?P<old>{NAME}))?",
+        rf"\bthis is (?P<value>{NAME})",
+        rf"\bit'?s (?:actually )?(?P<value>{NAME}),? not (?P<old>{NAME})",
+    ],
+    "birthday": [rf"\bmy birthday is (?:on )?(?P<value>{VALUE})", rf"\bi was born on (?P<value>{VALUE})"],
+    "home": [rf"\bi live in (?P<value>{VALUE})", rf"\b(?:i'm|i am) from (?P<value>{VALUE})"],
+    "likes": [rf"\bi (?:really )?(?:like|love|enjoy) (?P<value>{VALUE})"],
+    "job": [
+        rf"\bi work as (?P<value>{VALUE})",
+        rf"\bmy job is (?P<value>{VALUE})",
+        rf"\b(?:i'm|i am) (?P<value>an? (?:{NAME}\s)?(?:teacher|student|engineer|developer|doctor|nurse|designer|writer|scientist|researcher|programmer|lawyer|chef|artist|manager|{NAME}er|{NAME}ist))\b",
+    ],
+}
+
+# Third person, as memory, tool arguments and tool results put it.
+THIRD_PERSON: dict[str, list[str]] = {
+    "name": [
+        rf"\b(?:human|user|person)'?s name is (?:actually |now )?(?P<value>{NAME})",
+        rf"\b(?:their|his|her) name is (?:actually |now )?(?P<value>{NAME})",
+        rf"\bname\"?\s*[:=]\s*\"?(?P<value>{NAME})",
+        rf"\b(?:human|user) is called (?P<value>{NAME})",
+    ],
+    "birthday": [
+        rf"\b(?:human|user|person)'?s birthday is (?:on )?(?P<value>{VALUE})",
+        rf"\bbirthday\"?\s*[:=]\s*\"?(?P<value>{VALUE})",
+        rf"\b(?:human|user) was born on (?P<value>{VALUE})",
+    ],
+    "home": [
+        rf"\b(?:human|user|they) lives? in (?P<value>{VALUE})",
+        rf"\b(?:lives in|location|home)\"?\s*[:=]\s*\"?(?P<value>{VALUE})",
+    ],
+    "likes": [
+        rf"\b(?:human|user|they) (?:likes?|loves?|enjoys?) (?P<value>{VALUE})",
+        rf"\blikes\"?\s*[:=]\s*\"?(?P<value>{VALUE})",
+    ],
+    "job": [
+        rf"\b(?:human|user|they) works? as (?P<value>{VALUE})",
+        rf"\b(?:human|user)'?s job is (?P<value>{VALUE})",
+        rf"\bjob\"?\s*[:=]\s*\"?(?P<value>{VALUE})",
+    ],
+}
+
+QUESTIONS: dict[str, list[str]] = {
+    "name": [
+        r"\bwhat(?:'s| is|s) my name\b",
+        r"\b(?:do|did) you (?:know|remember) (?:what )?my name\b",
+        r"\bwho am i\b",
+        r"\bwhat am i called\b",
+    ],
+    "birthday": [r"\bwhen(?:'s| is|s) my birthday\b", r"\bwhen was i born\b", r"\b(?:know|remember) my birthday\b"],
+    "home": [r"\bwhere do i live\b", r"\bwhere am i from\b", r"\bwhere(?:'s| is) my home\b"],
+    "likes": [r"\bwhat do i (?:like|love|enjoy)\b"],
+    "job": [r"\bwhat(?:'s| is) my job\b", r"\bwhat do i do for (?:a )?(?:living|work)\b", r"\bwhat do i work as\b"],
+}
+
+GREETING = re.compile(r"^\W*(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing known about the human, e.g. Fact("name", "Bob", old="Sarah")."""
+
+    kind: str
+    value: str
+    old: str | None = None
+
+    def sentence(self) -> str:
+        """The fact as a memory would store it, in the third person."""
+        if self.kind == "name":
+            return f"The human's name is {self.value}" + (f", not {self.old}" if self.old else "")
+        return {
+            "birthday": f"The human's birthday is {self.value}",
+            "home": f"The human lives in {self.value}",
+            "likes": f"The human likes {self.value}",
+            "job": f"The human works as {self.value}",
+        }[self.kind]
+
+    def to_you(self) -> str:
+        """The fact said back to the human, in the second person."""
+        return {
+            "name": f"your name is {self.value}",
+            "birthday": f"your birthday is {self.value}",
+            "home": f"you live in {self.value}",
+            "likes": f"you like {self.value}",
+            "job": f"you work as {self.value}",
+        }[self.kind]
+
+
+def _clean(kind: str, value: str) -> str:
+    """Tidy a captured value: names capitalised, phrases trimmed."""
+    value = value.strip().strip("'\"")
+    if kind == "name":
+        return value[:1].upper() + value[1:]
+    return re.sub(r"\s+(?:and|but)\s*$", "", value).strip()
+
+
+def _is_name(word: str) -> bool:
+    """Whether a word after "I'm"/"this is" reads as a name rather than an adjective."""
+    return word.lower() not in NOT_NAMES
+
+
+def facts_stated(text: str) -> list[Fact]:
+    """Facts the human states about themselves in one message, in the order they appear."""
+    found: list[tuple[int, Fact]] = []
+    taken: list[tuple[int, int]] = []
+    for kind in KINDS:
+        for pattern in FIRST_PERSON[kind]:
+            for match in re.finditer(pattern, text, re.I):
+                span = match.span()
+                if any(a < span[1] and span[0] < b for a, b in taken):
+                    continue
+                value = match.group("value")
+                if kind == "name" and not _is_name(value):
+                    continue
+                old = match.groupdict().get("old")
+                if old and not _is_name(old):
+                    old = None
+                fact = Fact(kind, _clean(kind, value), _clean(kind, old) if old else None)
+                found.append((span[0], fact))
+                taken.append(span)
+    return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+def facts_recorded(text: str) -> list[Fact]:
+    """Facts written about the human in the third person (memory, tool calls, results)."""
+    found: list[tuple[int, Fact]] = []
+    for kind in KINDS:
+        for pattern in THIRD_PERSON[kind]:
+            for match in re.finditer(pattern, text, re.I):
+                found.append((match.start(), Fact(kind, _clean(kind, match.group("value")))))
+    return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+def questions_asked(text: str) -> list[str]:
+    """Which kinds of fact the human asks about, e.g. ["name"] for "What is my name?"."""
+    return [kind for kind in KINDS if any(re.search(p, text, re.I) for p in QUESTIONS[kind])]
+
+
+# ---------------------------------------------------------------------------------------------
+# The conversation as the tutor sees it.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Conversation:
+    """What one request holds, sorted the way the tutor reasons about it."""
+
+    messages: list[dict[str, Any]]
+    tools: dict[str, dict[str, Any]]
+    last_user: int = -1  # index of the latest user message, -1 if none
+    known: dict[str, Fact] = field(default_factory=dict)  # what the context says, latest wins
+
+    @property
+    def user_text(self) -> str:
+        """The latest user message's text."""
+        return message_text(self.messages[self.last_user].get("content")) if self.last_user >= 0 else ""
+
+    @property
+    def this_turn(self) -> list[dict[str, Any]]:
+        """The messages after the latest user message: tool calls and their results."""
+        return self.messages[self.last_user + 1 :] if self.last_user >= 0 else []
+
+
+def _texts_with_facts(message: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The texts in a message that may hold facts, each flagged True if first person."""
+    role = message.get("role")
+    text = message_text(message.get("content"))
+    if role == "user":
+        return [(text, True)]
+    texts = [(text, False)] if role in ("system", "developer", "tool", "function") else []
+    for call in message.get("tool_calls") or []:
+        arguments = (call.get("function") or {}).get("arguments")
+        if isinstance(arguments, str):
+            texts.append((arguments, False))
+    return texts
+
+
+def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str, Any]]) -> Conversation:
+    """Build the tutor's view of a request: the latest user message and every fact in context."""
+    conversation = Conversation(messages=messages, tools=tools)
+    for index, message in enumerate(messages):
+        if message.get("role") == "user":
+            conversation.last_user = index
+    for index, message in enumerate(messages):
+        if index == conversation.last_user:
+            continue  # the newest message is judged separately: is it new information?
+        for text, first_person in _texts_with_facts(message):
+            for fact in facts_stated(text) if first_person else facts_recorded(text):
+                conversation.known[fact.kind] = fact
+    return conversation
+
+
+# ---------------------------------------------------------------------------------------------
+# Deciding what to say: a reply, or tool calls.
+# ---------------------------------------------------------------------------------------------
+
+SAVE_WORDS = ("save", "append", "add", "write", "remember", "store", "update", "edit", "insert")
+
+
+def memory_tool(tools: dict[str, dict[str, Any]], correction: bool = False) -> dict[str, Any] | None:
+    """The offered tool to save a fact about the human with, if any (a replace tool for corrections)."""
+    core = {name: tool for name, tool in tools.items() if "memory" in name and "archival" not in name}
+    if correction:
+        for name, tool in core.items():
+            if "replace" in name:
+                return tool
+    for preferred in ("core_memory_save", "core_memory_append"):
+        if preferred in core:
+            return core[preferred]
+    for name, tool in core.items():
+        if any(word in name for word in SAVE_WORDS) and "replace" not in name:
+            return tool
+    return None
+
+
+def _section_value(spec: dict[str, Any]) -> str:
+    """Which memory section to write to: the one about the human if the schema lists it."""
+    options = [option for option in spec.get("enum") or [] if isinstance(option, str)]
+    for option in options:
+        if "human" in option.lower() or "user" in option.lower():
+            return option
+    return options[0] if options else "human"
+
+
+def _old_text(conversation: Conversation, fact: Fact) -> str:
+    """The exact line of memory that holds the old value (for a replace tool)."""
+    for message in conversation.messages:
+        if message.get("role") in ("system", "developer"):
+            for line in message_text(message.get("content")).splitlines():
+                if fact.old and fact.old in line and facts_recorded(line):
+                    return line.strip()
+    return fact.old or ""
+
+
+def tool_arguments(tool: dict[str, Any], fact: Fact, conversation: Conversation) -> dict[str, Any]:
+    """Fill the tool's arguments from its JSON schema: property names decide what goes where."""
+    schema = tool.get("parameters") or {}
+    properties = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    replacing = "replace" in tool["name"]
+    arguments: dict[str, Any] = {}
+    for name, spec in properties.items():
+        spec = spec if isinstance(spec, dict) else {}
+        key = name.lower()
+        if key in ("section", "label", "block", "block_label", "key") or spec.get("enum"):
+            arguments[name] = _section_value(spec)
+        elif key in ("old_content", "old", "old_text", "old_memory") and replacing:
+            arguments[name] = _old_text(conversation, fact)
+        elif key == "request_heartbeat" or spec.get("type") == "boolean":
+            arguments[name] = True
+        elif replacing:
+            arguments[name] = Fact(fact.kind, fact.value).sentence()
+        elif key in ("memory", "content", "text", "new_content", "value", "fact", "information") or name in required:
+            arguments[name] = fact.sentence()
+    return arguments
+
+
+@dataclass
+class Decision:
+    """What the tutor answers: text content and/or tool calls (name, arguments)."""
+
+    content: str | None = None
+    tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _join(parts: list[str]) -> str:
+    """Join reply sentences with single spaces."""
+    return " ".join(part for part in parts if part)
+
+
+def reply_after_tools(conversation: Conversation) -> Decision:
+    """Reply once the tools called this turn have answered: use what was saved."""
+    results = [message_text(m.get("content")) for m in conversation.this_turn if m.get("role") == "tool"]
+    failed = [text for text in results if text.lower().startswith("error")]
+    if failed:
+        return Decision(content=f"I tried to update my memory, but the tool said: {failed[-1]}")
+    facts = facts_stated(conversation.user_text)
+    sentences = []
+    for fact in facts:
+        if fact.kind == "name" and fact.old:
+            sentences.append(f"Sorry, {fact.value}, I've updated my memory.")
+        elif fact.kind == "name":
+            sentences.append(f"Nice to meet you, {fact.value}!")
+    others = [fact.to_you() for fact in facts if fact.kind != "name"]
+    if others:
+        sentences.append(f"Thanks, I'll remember that {' and '.join(others)}.")
+    return Decision(content=_join(sentences) or "Done, my memory is updated.")
+
+
+def answer(conversation: Conversation, kinds: list[str]) -> str:
+    """Answer questions about the human from what the context says, or admit not knowing."""
+    sentences = []
+    for kind in kinds:
+        fact = conversation.known.get(kind)
+        if fact:
+            sentences.append(fact.to_you()[0].upper() + fact.to_you()[1:] + ".")
+        elif kind == "name":
+            sentences.append("I'm sorry, I don't know your name.")
+        else:
+            label = {"birthday": "your birthday", "home": "where you live", "likes": "what you like", "job": "your job"}[kind]
+            sentences.append(f"I'm sorry, I don't know {label}.")
+    if not all(kind in conversation.known for kind in kinds):
+        sentences.append("How can I assist you today?")
+    return _join(sentences)
+
+
+FALLBACK = (
+    "I'm the offline tutor model of memory-lab: a small rule-based stand-in, not a real LLM. "
+    "I notice facts you tell me about yourself (your name, birthday, where you live, what you like, "
+    "your job), save them with a memory tool when one is offered, and answer questions about them. "
+    "For real conversations, set OPENAI_API_KEY (or OPENAI_BASE_URL) in .env and restart the kernel."
+)
+
+
+def decide(conversation: Conversation) -> Decision:
+    """The tutor's whole policy for one request."""
+    if any(m.get("role") == "tool" for m in conversation.this_turn):
+        return reply_after_tools(conversation)
+    text = conversation.user_text
+    stated = facts_stated(text)
+    new = [fact for fact in stated if conversation.known.get(fact.kind, Fact("", "")).value != fact.value]
+    calls = []
+    for fact in new:
+        tool = memory_tool(conversation.tools, correction=fact.old is not None)
+        if tool is not None:
+            calls.append((tool["name"], tool_arguments(tool, fact, conversation)))
+    if calls:
+        return Decision(tool_calls=calls)
+    if stated:
+        sentences = []
+        for fact in stated:
+            if fact not in new:
+                sentences.append(f"Yes, I remember: {fact.to_you()}.")
+            elif fact.kind == "name":
+                sentences.append(f"Nice to meet you, {fact.value}!")
+            else:
+                sentences.append(f"Good to know that {fact.to_you()}.")
+        return Decision(content=_join(sentences))
+    kinds = questions_asked(text)
+    if kinds:
+        return Decision(content=answer(conversation, kinds))
+    if GREETING.search(text):
+        name = conversation.known.get("name")
+        return Decision(content=f"Hello{', ' + name.value if name else ''}! How can I help you today?")
+    return Decision(content=FALLBACK)
+
+
+# ---------------------------------------------------------------------------------------------
+# The response body.
+# ---------------------------------------------------------------------------------------------
+
+
+def chat_completion(body: dict[str, Any]) -> dict[str, Any]:
+    """Answer a `/v1/chat/completions` request body with a response body (both plain JSON)."""
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        raise RequestError("You must provide a model parameter.", param="model")
+    messages = _validate_messages(body.get("messages"))
+    tools = _offered_tools(body)
+    decision = decide(read_conversation(messages, tools))
+    if body.get("parallel_tool_calls") is False:
+        decision.tool_calls = decision.tool_calls[:1]
+
+    request_key = json.dumps(body, sort_keys=True, default=str)
+    message: dict[str, Any] = {"role": "assistant", "content": decision.content, "refusal": None}
+    if decision.tool_calls:
+        message["tool_calls"] = [
+            {
+                "id": _stable_id("call_", request_key, str(index)),
+                "type": "function",
+                "function": {"name": name, "arguments": json.dumps(arguments)},
+            }
+            for index, (name, arguments) in enumerate(decision.tool_calls)
+        ]
+    completion_text = (decision.content or "") + json.dumps(message.get("tool_calls", ""))
+    prompt_tokens = estimate_tokens(json.dumps(messages, default=str) + json.dumps(body.get("tools") or ""))
+    completion_tokens = estimate_tokens(completion_text)
+    return {
+        "id": _stable_id("chatcmpl-offline-", request_key),
+        "object": "chat.completion",
+        "created": 0,
+        "model": OFFLINE_MODEL,
+        "system_fingerprint": "offline-tutor",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls" if decision.tool_calls else "stop",
+                "logprobs": None,
+                "message": message,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
