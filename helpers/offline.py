@@ -301,7 +301,8 @@ def _clean(kind: str, value: str) -> str:
     """Tidy a captured value: names capitalised, phrases trimmed."""
     value = value.strip().strip("'\"")
     if kind == "name":
-        return value[:1].upper() + value[1:]
+        # "BOB" and "bob" become "Bob"; a mixed-case name such as "McKay" is kept as written.
+        return value.capitalize() if value.isupper() or value.islower() else value
     return re.sub(r"\s+(?:and|but)\s*$", "", value).strip()
 
 
