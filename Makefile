@@ -7,12 +7,14 @@ else
 BIN := $(VENV)/bin
 endif
 PY := $(BIN)/python
+# Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 .PHONY: lab test notebooks bench clean
 
 ## lab: set up .venv if needed, then open the course in JupyterLab
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks $(ROOT_FLAG)
 
 ## test: set up .venv if needed, then run unit tests and every notebook, offline
 test: $(VENV)/.installed-dev
