@@ -9,9 +9,12 @@ from typing import Any
 import openai
 
 from helpers.backend import model_name
+from helpers.errors import explain_api_errors
 from helpers.memory import AGENT_SYSTEM_PROMPT, CORE_MEMORY_SAVE_TOOL, build_system_prompt, core_memory_save
 
 ToolFunction = Callable[..., str]
+# What on_event receives: {"type": "tool_call", "step", "name", "arguments", "result"},
+# {"type": "reply", "step", "content"}, or {"type": "note", "step", "content"} (the loop's own remarks).
 Event = dict[str, Any]
 
 JSON_TYPES: dict[str, tuple[type, ...]] = {
@@ -40,6 +43,14 @@ def tool_call_parts(tool_call: Any) -> tuple[str, str, str]:
     )
 
 
+def json_type_name(value: Any) -> str:
+    """The JSON name of a parsed value's type, as the model knows it ("array", not "list")."""
+    for kind, types in JSON_TYPES.items():
+        if isinstance(value, types) and not (isinstance(value, bool) and kind in ("integer", "number")):
+            return kind
+    return type(value).__name__
+
+
 def schema_problems(arguments: dict[str, Any], schema: Mapping[str, Any]) -> list[str]:
     """What is wrong with `arguments` for a tool's JSON schema (an empty list if nothing)."""
     properties: Mapping[str, Any] = schema.get("properties") or {}
@@ -54,7 +65,7 @@ def schema_problems(arguments: dict[str, Any], schema: Mapping[str, Any]) -> lis
         allowed = JSON_TYPES.get(kind, (object,)) if isinstance(kind, str) else (object,)
         wrong_bool = isinstance(value, bool) and kind in ("integer", "number")
         if not isinstance(value, allowed) or wrong_bool:
-            problems.append(f"argument {name!r} should be a {kind}, not {type(value).__name__}")
+            problems.append(f"argument {name!r} should be a {kind}, not {json_type_name(value)}")
         elif "enum" in spec and value not in spec["enum"]:
             options = ", ".join(repr(option) for option in spec["enum"])
             problems.append(f"argument {name!r} must be one of {options}, not {value!r}")
@@ -65,21 +76,27 @@ def execute_tool_call(tool_call: Any, functions: Mapping[str, ToolFunction], too
     """Run one tool call and return its result; any problem comes back as an "Error: ..." string."""
     _, name, raw_arguments = tool_call_parts(tool_call)
     if name not in functions:
-        return f"Error: there is no tool called {name!r}. Available tools: {', '.join(functions)}."
+        return f"Error: there is no tool called {name!r}. Call one of these instead: {', '.join(functions)}."
     try:
         arguments = json.loads(raw_arguments or "{}")
-    except (TypeError, ValueError) as error:
-        return f"Error: the arguments for {name} are not valid JSON ({error}). Send a JSON object."
+    except (TypeError, ValueError, RecursionError) as error:
+        return f"Error: the arguments for {name} are not valid JSON ({error}). Nothing was changed. Send a JSON object."
     if not isinstance(arguments, dict):
-        return f"Error: the arguments for {name} must be a JSON object, not {type(arguments).__name__}."
+        return (
+            f"Error: the arguments for {name} must be a JSON object, not {json_type_name(arguments)}. "
+            "Nothing was changed."
+        )
     schemas = {tool["function"]["name"]: tool["function"].get("parameters") or {} for tool in tools}
     problems = schema_problems(arguments, schemas.get(name, {}))
     if problems:
         return f"Error: {name} was called with bad arguments: {'; '.join(problems)}. Nothing was changed."
     try:
         return str(functions[name](**arguments))
-    except (ValueError, TypeError, KeyError) as error:
+    except ValueError as error:
+        # Tools raise ValueError for what the model can fix (an unknown section, a full section).
         return f"Error: {error}"
+    except Exception as error:  # noqa: BLE001 - a failing tool must not end the conversation
+        return f"Error: the tool {name} failed ({type(error).__name__}: {error})."
 
 
 def memory_functions(agent_memory: dict[str, str]) -> dict[str, ToolFunction]:
@@ -98,7 +115,13 @@ def print_event(event: Event) -> None:
         print(f"[step {event['step']}] tool call: {event['name']}({event['arguments']})")
         print(f"[step {event['step']}] tool result: {event['result']}")
     else:
-        print(f"[step {event['step']}] reply: {event['content']}")
+        print(f"[step {event['step']}] {event['type']}: {event['content']}")
+
+
+EMPTY_RESPONSE_NOTE = (
+    "(Note from the agent loop, not from the user: your last response had neither a reply nor a tool "
+    "call. Reply to the user, or call a tool.)"
+)
 
 
 def agent_step(
@@ -112,6 +135,8 @@ def agent_step(
     on_event: Callable[[Event], None] | None = None,
 ) -> str:
     """Handle one user message: loop model calls and tool calls until the model replies."""
+    if max_steps < 1:
+        raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
     messages: list[Any] = [
         {"role": "system", "content": build_system_prompt(memory, system_prompt or AGENT_SYSTEM_PROMPT)},
         {"role": "user", "content": user_message},
@@ -119,21 +144,33 @@ def agent_step(
     tools = [CORE_MEMORY_SAVE_TOOL]
     functions = memory_functions(memory)
     for step in range(1, max_steps + 1):
-        response = client.chat.completions.create(model=model or model_name(), messages=messages, tools=tools)
-        message = response.choices[0].message
+        # Retries and timeouts come from the client (make_client); what is left becomes an AgentAPIError.
+        with explain_api_errors():
+            response = client.chat.completions.create(model=model or model_name(), messages=messages, tools=tools)
+        message = response.choices[0].message if response.choices else None
+        if message is None or not (message.tool_calls or (message.content or "").strip()):
+            # An empty assistant message would be rejected if sent back, so only the note is added.
+            messages.append({"role": "user", "content": EMPTY_RESPONSE_NOTE})
+            if on_event:
+                on_event({"type": "note", "step": step, "content": EMPTY_RESPONSE_NOTE})
+            continue
         messages.append(message.model_dump(exclude_none=True))
         if not message.tool_calls:
-            reply = message.content or "(The model answered with neither a reply nor a tool call.)"
+            reply = message.content or ""
             if on_event:
                 on_event({"type": "reply", "step": step, "content": reply})
             return reply
+        # Every tool call gets its own answer, in order: the API rejects a request with one left unanswered.
         for tool_call in message.tool_calls:
             result = execute_tool_call(tool_call, functions, tools)
             if on_event:
                 _, name, arguments = tool_call_parts(tool_call)
                 on_event({"type": "tool_call", "step": step, "name": name, "arguments": arguments, "result": result})
             messages.append({"role": "tool", "tool_call_id": tool_call.id, "content": result})
-    return (
+    reply = (
         f"(Stopped after {max_steps} model calls without a final reply. What was saved to memory "
         "stays saved. Raise max_steps, or make the system prompt say when to stop calling tools.)"
     )
+    if on_event:
+        on_event({"type": "reply", "step": max_steps, "content": reply})
+    return reply

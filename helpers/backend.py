@@ -24,6 +24,8 @@ Backend = Literal["openai", "custom", "offline"]
 
 DEFAULT_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
+# The SDK retries connection errors, 408, 409, 429 and 5xx with exponential backoff by itself.
+CLIENT_DEFAULTS: dict[str, object] = {"max_retries": 2, "timeout": 120.0}
 
 
 def load_env() -> str | None:
@@ -84,6 +86,7 @@ def describe_backend() -> str:
 
 def make_client(**kwargs: object) -> openai.OpenAI:
     """A real `openai.OpenAI` client for the selected backend; extra kwargs go to the SDK."""
+    kwargs = {**CLIENT_DEFAULTS, **kwargs}  # e.g. make_client(max_retries=5, timeout=300)
     backend = backend_name()
     if backend == "offline":
         http_client = httpx2.Client(transport=offline_transport())

@@ -40,7 +40,7 @@ def explain(error: openai.APIError) -> str:
     if isinstance(error, openai.APITimeoutError):
         return (
             "The model server did not answer in time, even after the SDK's retries. Try again; "
-            "for a slow local server allow longer with make_client(timeout=120)."
+            "for a slow local server allow longer with make_client(timeout=300)."
         )
     if isinstance(error, openai.APIConnectionError):
         host = f"{error.request.url.scheme}://{error.request.url.host}"
@@ -107,4 +107,7 @@ def explain_api_errors() -> Iterator[None]:
     try:
         yield
     except openai.APIError as error:
+        # The SDK's own message is shown in the traceback too, so hide any key echoed in it.
+        error.message = hide_keys(error.message, error.request)
+        error.args = (error.message,)
         raise AgentAPIError(explain(error)) from error
