@@ -1,0 +1,149 @@
+"""The exercise checkers accept the solutions and reject typical mistakes with the right words."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+
+import pytest
+
+from helpers import checkers
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
+
+
+def solution(notebook: str, name: str):
+    """A function from notebooks/solutions/<notebook>.py."""
+    return runpy.run_path(str(SOLUTIONS / f"{notebook}.py"))[name]
+
+
+@pytest.mark.parametrize(
+    ("checker", "notebook", "name"),
+    [
+        (checkers.check_build_messages, "01_plain_chat", "build_messages"),
+        (checkers.check_compile_context, "02_memory_in_the_prompt", "compile_context"),
+        (checkers.check_core_memory_save, "03_the_save_tool", "core_memory_save"),
+        (checkers.check_parse_arguments, "03_the_save_tool", "parse_arguments"),
+        (checkers.check_core_memory_replace, "04_the_agentic_loop", "core_memory_replace"),
+        (checkers.check_bounded_agent_step, "04_the_agentic_loop", "bounded_agent_step"),
+    ],
+)
+def test_solutions_pass(checker, notebook, name, capsys) -> None:
+    assert checker(solution(notebook, name)) is True
+    assert capsys.readouterr().out.startswith(f"✅ Well done: {name} passed all")
+
+
+def test_the_helpers_core_memory_save_passes() -> None:
+    from helpers.memory import core_memory_save
+
+    assert checkers.check_core_memory_save(core_memory_save) is True
+
+
+def test_unwritten_function_gets_a_friendly_note(capsys) -> None:
+    def build_messages(system_prompt, history, user_message):
+        raise NotImplementedError
+
+    assert checkers.check_build_messages(build_messages) is False
+    assert "build_messages is not written yet" in capsys.readouterr().out
+
+
+def test_build_messages_forgetting_the_history(capsys) -> None:
+    def build_messages(system_prompt, history, user_message):
+        return [{"role": "system", "content": system_prompt}, {"role": "user", "content": user_message}]
+
+    assert checkers.check_build_messages(build_messages) is False
+    assert "should keep the history" in capsys.readouterr().out
+
+
+def test_build_messages_mutating_the_history(capsys) -> None:
+    def build_messages(system_prompt, history, user_message):
+        history.insert(0, {"role": "system", "content": system_prompt})
+        history.append({"role": "user", "content": user_message})
+        return history
+
+    assert checkers.check_build_messages(build_messages) is False
+    assert "should not change the history list" in capsys.readouterr().out
+
+
+def test_compile_context_dropping_empty_sections(capsys) -> None:
+    def compile_context(system_prompt, memory):
+        return system_prompt + "".join(f"\n{k}: {v}" for k, v in memory.items() if v)
+
+    assert checkers.check_compile_context(compile_context) is False
+    assert "should still name empty sections" in capsys.readouterr().out
+
+
+def test_compile_context_with_memory_first(capsys) -> None:
+    def compile_context(system_prompt, memory):
+        return json.dumps(memory) + "\n" + system_prompt
+
+    assert checkers.check_compile_context(compile_context) is False
+    assert "should start with the system prompt" in capsys.readouterr().out
+
+
+def test_core_memory_save_that_overwrites(capsys) -> None:
+    def core_memory_save(memory, section, text):
+        memory[section] = text
+        return "ok"
+
+    assert checkers.check_core_memory_save(core_memory_save) is False
+    out = capsys.readouterr().out
+    assert "core_memory_save should append, not overwrite" in out
+    assert "'Likes tea'" in out
+
+
+def test_core_memory_save_that_returns_nothing_and_invents_sections(capsys) -> None:
+    def core_memory_save(memory, section, text):
+        memory[section] = (memory.get(section, "") + "\n" + text).strip()
+
+    assert checkers.check_core_memory_save(core_memory_save) is False
+    out = capsys.readouterr().out
+    assert "should return a short text" in out
+    assert "should not invent new sections" in out
+
+
+def test_parse_arguments_that_raises(capsys) -> None:
+    assert checkers.check_parse_arguments(json.loads) is False
+    out = capsys.readouterr().out
+    assert "parse_arguments should not raise for cut-off JSON" in out
+    assert "JSON that is not an object" in out
+
+
+def test_core_memory_replace_that_appends(capsys) -> None:
+    def core_memory_replace(memory, section, old, new):
+        memory[section] += "\n" + memory[section].replace(old, new)
+        return "done"
+
+    assert checkers.check_core_memory_replace(core_memory_replace) is False
+    assert "should swap 'Sarah' for 'Charles'" in capsys.readouterr().out
+
+
+def test_core_memory_replace_silent_when_old_is_missing(capsys) -> None:
+    def core_memory_replace(memory, section, old, new):
+        memory[section] = memory[section].replace(old, new)
+        return "done"
+
+    assert checkers.check_core_memory_replace(core_memory_replace) is False
+    assert "should say when the old text isn't there" in capsys.readouterr().out
+
+
+def test_unbounded_agent_step_is_caught(capsys) -> None:
+    def bounded_agent_step(client, user_message, memory, max_steps):
+        while True:  # ignores max_steps
+            message = client.chat.completions.create(model="m", messages=[]).choices[0].message
+            if not message.tool_calls:
+                return message.content
+
+    assert checkers.check_bounded_agent_step(bounded_agent_step) is False
+    assert "should stop after max_steps=3 model calls" in capsys.readouterr().out
+
+
+def test_off_by_one_bound_is_caught(capsys) -> None:
+    good = solution("04_the_agentic_loop", "bounded_agent_step")
+
+    def bounded_agent_step(client, user_message, memory, max_steps):
+        return good(client, user_message, memory, max_steps + 1)
+
+    assert checkers.check_bounded_agent_step(bounded_agent_step) is False
+    assert "exactly max_steps=3 times" in capsys.readouterr().out
