@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx2
 import openai
 
 # Anything shaped like an OpenAI key, including OpenAI's own partly starred echo of a wrong key.
@@ -16,12 +17,11 @@ class AgentAPIError(RuntimeError):
     """A model or embeddings call failed; the message names the setting to fix or the next step."""
 
 
-def hide_keys(text: str, request: object = None) -> str:
+def hide_keys(text: str, request: httpx2.Request | None = None) -> str:
     """`text` with every key-shaped string, and the key the request actually sent, replaced."""
-    headers = getattr(request, "headers", None)
-    sent = str(headers.get("authorization", "")) if headers is not None else ""
+    sent = request.headers.get("authorization", "") if request is not None else ""
     sent_key = sent.removeprefix("Bearer ").strip()
-    if len(sent_key) >= 4:
+    if len(sent_key) >= 8:  # placeholders such as "offline" are not secrets worth hiding
         text = text.replace(sent_key, "[key hidden]")
     return KEY_PATTERN.sub("[key hidden]", text)
 
