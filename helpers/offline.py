@@ -8,6 +8,14 @@ OpenAI chat-completions API well enough to show every step of the course:
 - after a tool result it replies using the fact it saved;
 - it answers questions about the human from whatever is in the request: memory in the system
   prompt, earlier messages, tool results. The latest statement wins. Nothing there: it says so.
+- offered MemGPT's tools (`send_message` and friends, notebooks 05-07), it acts like a MemGPT
+  agent: its plain content is a short inner monologue, it replies only through `send_message`,
+  corrects core memory with `core_memory_replace`, searches archival or recall memory for what is
+  not in its context and answers from the result, and sets `request_heartbeat` when it needs
+  another step;
+- it also serves `/v1/embeddings` with a deterministic hashed-features embedding (words and
+  letter trigrams), labelled `memory-lab-offline-embedding`: not a neural model, but texts that
+  share words or word pieces land near each other.
 
 Like a real model, it sees only the request: the messages and the tools. It keeps no state
 between calls. It is served through the SDK's own HTTP layer (an `httpx2.MockTransport`), so
@@ -18,16 +26,21 @@ Token counts in `usage` are estimates (about 4 characters a token), not a real t
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
 
 OFFLINE_MODEL = "memory-lab-offline-tutor"
+OFFLINE_EMBEDDING_MODEL = "memory-lab-offline-embedding"
+EMBEDDING_DIMENSIONS = 384
 # The .invalid top-level domain never resolves, so nothing here can reach the network.
 OFFLINE_BASE_URL = "http://offline-tutor.invalid/v1"
 
@@ -60,9 +73,11 @@ def handle_request(request: httpx2.Request) -> httpx2.Response:
             return httpx2.Response(200, json=list_models())
         if request.method == "POST" and path.endswith("/chat/completions"):
             return httpx2.Response(200, json=chat_completion(_json_body(request)))
+        if request.method == "POST" and path.endswith("/embeddings"):
+            return httpx2.Response(200, json=embeddings_response(_json_body(request)))
         raise RequestError(
             f"The offline tutor model does not serve {request.method} {path}. "
-            "It answers /v1/chat/completions and /v1/models.",
+            "It answers /v1/chat/completions, /v1/embeddings and /v1/models.",
             status=404,
         )
     except RequestError as error:
@@ -99,6 +114,86 @@ def _stable_id(prefix: str, *parts: str) -> str:
     """An id derived from the request, so the same request gets the same id."""
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
     return f"{prefix}{digest[:24]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Embeddings: a deterministic hashed-features vector, not a neural model.
+# ---------------------------------------------------------------------------------------------
+
+# Words left out of an embedding: they say little about what a text is about.
+EMBEDDING_STOPWORDS = set(
+    """a an the and or but of to in on at for with about from by is am are was were be been do does did
+    i me my you your we our they them their it its this that what when where who which how has have had
+    there here so very just please""".split()
+)
+
+
+def embedding_features(text: str) -> list[str]:
+    """The features hashed into an embedding: each content word, and the letter trigrams of each."""
+    words = [word.removesuffix("'s") for word in re.findall(r"[a-z0-9']+", text.lower())]
+    words = [word for word in words if word and word not in EMBEDDING_STOPWORDS] or words
+    features = []
+    for word in words:
+        padded = f"#{word}#"
+        features.append(f"w:{word}")
+        features.extend(f"t:{padded[i:i + 3]}" for i in range(len(padded) - 2))
+    return features
+
+
+def offline_embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A unit-length vector for `text`: features hashed into `dimensions` signed buckets.
+
+    Texts sharing words or word pieces ("dog", "dogs") share buckets, so they point the same way.
+    """
+    vector = [0.0] * dimensions
+    for feature in embedding_features(text):
+        bucket = zlib.crc32(feature.encode())
+        vector[bucket % dimensions] += 1.0 if (bucket >> 20) & 1 else -1.0
+    norm = math.sqrt(sum(value * value for value in vector)) or 1.0
+    return [value / norm for value in vector]
+
+
+def embeddings_response(body: dict[str, Any]) -> dict[str, Any]:
+    """Answer a `/v1/embeddings` request body the way the API does (floats, or base64 if asked)."""
+    if not isinstance(body.get("model"), str) or not body["model"]:
+        raise RequestError("You must provide a model parameter.", param="model")
+    inputs = body.get("input")
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    if not isinstance(inputs, list) or not inputs or not all(isinstance(text, str) for text in inputs):
+        raise RequestError(
+            "The offline embedding model takes 'input' as a string or a non-empty array of strings "
+            "(not token ids).",
+            param="input",
+        )
+    if len(inputs) > 2048:
+        raise RequestError("'input' may hold at most 2048 texts per request; send them in batches.", param="input")
+    if any(not text for text in inputs):
+        raise RequestError("'$.input' is invalid: an input cannot be an empty string.", param="input")
+    encoding = body.get("encoding_format") or "float"
+    if encoding not in ("float", "base64"):
+        raise RequestError(
+            f"Invalid value for 'encoding_format': {encoding!r}. Supported values are: 'float' and 'base64'.",
+            param="encoding_format",
+        )
+    dimensions = body.get("dimensions") or EMBEDDING_DIMENSIONS
+    if not isinstance(dimensions, int) or not 1 <= dimensions <= 3072:
+        raise RequestError("'dimensions' must be a whole number from 1 to 3072.", param="dimensions")
+    data = []
+    for index, text in enumerate(inputs):
+        vector = offline_embedding(text, dimensions)
+        if encoding == "base64":  # what the SDK asks for by default: little-endian float32 bytes
+            encoded: Any = base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+        else:
+            encoded = vector
+        data.append({"object": "embedding", "index": index, "embedding": encoded})
+    tokens = sum(estimate_tokens(text) for text in inputs)
+    return {
+        "object": "list",
+        "data": data,
+        "model": OFFLINE_EMBEDDING_MODEL,
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,6 +295,8 @@ NOT_NAMES = set(
     happy sad glad tired hungry busy new from in at on going doing looking trying working living
     interested curious wondering thinking asking feeling done ready excited afraid still also
     actually always never it that this what who your my me you sick bored late early home
+    planning moving travelling traveling visiting learning studying reading writing cooking leaving
+    staying getting having making taking coming starting hoping using waiting
     """.split()
 )
 
@@ -526,6 +623,8 @@ FALLBACK = (
 
 def decide(conversation: Conversation) -> Decision:
     """The tutor's whole policy for one request."""
+    if "send_message" in conversation.tools:
+        return decide_memgpt(conversation)
     if any(m.get("role") == "tool" for m in conversation.this_turn):
         return reply_after_tools(conversation)
     text = conversation.user_text
@@ -555,6 +654,232 @@ def decide(conversation: Conversation) -> Decision:
         name = conversation.known.get("name")
         return Decision(content=f"Hello{', ' + name.value if name else ''}! How can I help you today?")
     return Decision(content=FALLBACK)
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting as a MemGPT agent: when `send_message` is offered (notebooks 05-07).
+# ---------------------------------------------------------------------------------------------
+
+SEARCH_TOOLS = ("archival_memory_search", "conversation_search")
+# Questions about the conversation itself are for recall memory; anything else, archival first.
+ABOUT_THE_PAST = re.compile(
+    r"\b(?:did i (?:tell|say|mention)|have i (?:told|said|mentioned)|i (?:told|said|mentioned)|"
+    r"earlier|ago|last time|we (?:talked|spoke|discussed|chatted))\b",
+    re.I,
+)
+REMEMBER_REQUEST = re.compile(
+    r"^\W*(?:please\s+)?(?:remember|note|keep in mind|save|store)(?:\s+that)?[:,]?\s+(?P<content>.+?)\W*$",
+    re.I | re.S,
+)
+QUESTION = re.compile(r"\?\s*$|^\W*(?:what|when|where|who|which|how|why)\b", re.I)
+QUESTION_WORDS = EMBEDDING_STOPWORDS | set(
+    """what's whats who's where's when's why how tell told say said mention mentioned remember know
+    knew recall again ever do did does can could would should about name names called""".split()
+)
+# The search words for a kind of fact.
+KIND_QUERY = {"name": "name", "birthday": "birthday", "home": "live", "likes": "like", "job": "work"}
+RESULT_LINE = re.compile(
+    r"^(?:\d+\.\s*)?(?:\(similarity [^)]*\)\s*)?(?:\[(?P<time>[^\]]*)\]\s*)?"
+    r"(?:(?P<role>user|assistant):\s*)?(?P<text>.*\S)\s*$"
+)
+
+
+def keywords(text: str) -> list[str]:
+    """The words of a question that say what it is about ("dog", "name" in "What is my dog's name?")."""
+    words = [word.removesuffix("'s") for word in re.findall(r"[a-z0-9']+", text.lower())]
+    return list(dict.fromkeys(word for word in words if word and word not in QUESTION_WORDS))
+
+
+def _mentions(text: str, words: list[str]) -> int:
+    """How many of `words` occur in `text` (a word also matches its longer forms: trip, trips)."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower())
+    return sum(1 for word in words if any(token.startswith(word) for token in tokens))
+
+
+def _turn_calls(conversation: Conversation) -> list[tuple[str, dict[str, Any], str]]:
+    """The tool calls made since the latest user message: (name, arguments, result)."""
+    results = {
+        m.get("tool_call_id"): message_text(m.get("content")) for m in conversation.this_turn if m.get("role") == "tool"
+    }
+    calls = []
+    for message in conversation.this_turn:
+        for call in message.get("tool_calls") or [] if message.get("role") == "assistant" else []:
+            function = call.get("function") or {}
+            try:
+                arguments = json.loads(function.get("arguments") or "{}")
+            except (TypeError, ValueError):
+                arguments = {}
+            calls.append((str(function.get("name")), arguments if isinstance(arguments, dict) else {},
+                          results.get(call.get("id"), "")))
+    return calls
+
+
+def _call(tool: dict[str, Any], heartbeat: bool, **values: Any) -> tuple[str, dict[str, Any]]:
+    """A call of `tool` with the given argument values, and `request_heartbeat` if its schema has one."""
+    properties = (tool.get("parameters") or {}).get("properties") or {}
+    arguments = {name: value for name, value in values.items() if name in properties}
+    for name, spec in properties.items():
+        if name == "request_heartbeat" or (isinstance(spec, dict) and spec.get("type") == "boolean"):
+            arguments[name] = heartbeat
+    return tool["name"], arguments
+
+
+def _send(conversation: Conversation, text: str, thought: str) -> Decision:
+    """Reply to the user through send_message; no heartbeat, so the step ends."""
+    return Decision(content=thought, tool_calls=[_call(conversation.tools["send_message"], False, message=text)])
+
+
+def _core_memory_line(conversation: Conversation, value: str) -> str | None:
+    """The line of core memory (in the system prompt) that records `value`, if there is one."""
+    for message in conversation.messages:
+        if message.get("role") in ("system", "developer"):
+            for line in message_text(message.get("content")).splitlines():
+                if value in line and facts_recorded(line):
+                    return line.strip()
+    return None
+
+
+def _as_correction(conversation: Conversation, fact: Fact) -> Fact:
+    """The fact marked as a correction (with the old value) if core memory holds an old value to replace."""
+    if not any("replace" in name for name in conversation.tools):
+        return fact
+    known = conversation.known.get(fact.kind)
+    old = fact.old or (known.value if known and known.value != fact.value else None)
+    if old and _core_memory_line(conversation, old):
+        return Fact(fact.kind, fact.value, old)
+    return Fact(fact.kind, fact.value)
+
+
+def _search(conversation: Conversation, name: str, query: str) -> Decision:
+    """Search archival or recall memory, asking for a heartbeat to answer with what is found."""
+    where = "archival memory" if name == "archival_memory_search" else "my conversation history (recall memory)"
+    thought = f"That is not in my context. I'll search {where} for '{query}', then answer."
+    return Decision(content=thought, tool_calls=[_call(conversation.tools[name], True, query=query, page=0)])
+
+
+def _search_tool(conversation: Conversation, used: set[str]) -> str | None:
+    """Which search tool fits the question (recall for "did I tell you...", else archival first)."""
+    order = SEARCH_TOOLS[::-1] if ABOUT_THE_PAST.search(conversation.user_text) else SEARCH_TOOLS
+    for name in order:
+        if name in conversation.tools and name not in used:
+            return name
+    return None
+
+
+def _in_context(conversation: Conversation, words: list[str]) -> str | None:
+    """An answer from what is already in context: a core memory line or an earlier user message."""
+    for message in conversation.messages[: max(conversation.last_user, 0)]:
+        role, text = message.get("role"), message_text(message.get("content"))
+        if role in ("system", "developer"):
+            memory = re.split(r"<core_memory>|<memory>", text, maxsplit=1)
+            for line in memory[1].splitlines() if len(memory) > 1 else []:
+                if line.strip() and not line.startswith("<") and _mentions(line, words) == len(words):
+                    return f"My core memory says: {line.strip()}"
+        elif role == "user" and _mentions(text, words) == len(words):
+            return f'You told me: "{text.strip()}"'
+    return None
+
+
+def _answer_from_results(conversation: Conversation, name: str, result: str) -> str | None:
+    """An answer to the user's question from a search result, or None if the result does not hold one."""
+    hits = [m.groupdict() for m in map(RESULT_LINE.match, result.splitlines()[1:]) if m]
+    hits = [hit for hit in hits if hit["text"].strip() != conversation.user_text.strip()]
+    hits.sort(key=lambda hit: hit["role"] == "assistant")  # what the user said first
+    source = "archival memory" if name == "archival_memory_search" else "our conversation"
+    kinds = questions_asked(conversation.user_text)
+    if kinds:
+        sentences = []
+        for kind in kinds:
+            for hit in hits:
+                facts = facts_stated(hit["text"]) if hit["role"] == "user" else facts_recorded(hit["text"])
+                fact = next((f for f in facts if f.kind == kind), None)
+                if fact:
+                    when = f" on {hit['time']}" if hit["time"] else ""
+                    said = fact.to_you()
+                    sentences.append(f"{said[0].upper()}{said[1:]} (I found it in {source}{when}).")
+                    break
+        return _join(sentences) or None
+    words = keywords(conversation.user_text)
+    for hit in hits:
+        if words and _mentions(hit["text"], words) == len(words):
+            if hit["time"] and hit["role"] == "user":
+                return f'On {hit["time"]} you told me: "{hit["text"]}"'
+            if hit["time"]:
+                return f'On {hit["time"]} I said: "{hit["text"]}"'
+            return f"Here is what I found in archival memory: {hit['text']}"
+    return None
+
+
+def _after_tools(conversation: Conversation, calls: list[tuple[str, dict[str, Any], str]]) -> Decision:
+    """The next move once this turn's tools have answered: reply, or search elsewhere."""
+    name, arguments, result = calls[-1]
+    if result.lower().startswith("error"):
+        return _send(conversation, f"I tried to use {name}, but it said: {result}",
+                     "The tool failed; I'll tell the user what it said.")
+    if name in SEARCH_TOOLS:
+        found = _answer_from_results(conversation, name, result)
+        if found:
+            return _send(conversation, found, "Found it in the search results; answering.")
+        other = _search_tool(conversation, {call[0] for call in calls})
+        if other:
+            return _search(conversation, other, str(arguments.get("query") or ""))
+        return _send(conversation, "I searched my memory but found nothing about that. Could you tell me?",
+                     "Nothing relevant in memory; I'll say so.")
+    if name == "archival_memory_insert":
+        return _send(conversation, "Done: I saved that in my archival memory.", "Saved; confirming to the user.")
+    return _send(conversation, reply_after_tools(conversation).content or "Done.", "Memory updated; now I reply.")
+
+
+def decide_memgpt(conversation: Conversation) -> Decision:
+    """The policy of a MemGPT agent: think in `content`, act with tools, talk through send_message."""
+    calls = _turn_calls(conversation)
+    if any(name == "send_message" and not result.lower().startswith("error") for name, _, result in calls):
+        return Decision(content="I have answered the user; now I wait for their next message.")
+    if calls:
+        return _after_tools(conversation, calls)
+    text = conversation.user_text
+    stated = facts_stated(text)
+    new = [fact for fact in stated if conversation.known.get(fact.kind, Fact("", "")).value != fact.value]
+    edits = []
+    for fact in map(lambda fact: _as_correction(conversation, fact), new):
+        tool = memory_tool(conversation.tools, correction=fact.old is not None)
+        if tool is not None:
+            edits.append((tool["name"], tool_arguments(tool, fact, conversation)))
+    if edits:
+        corrected = any(name.endswith("replace") for name, _ in edits)
+        thought = ("The user corrected something in my core memory; replacing the old line, then I reply."
+                   if corrected else "The user told me something new about themselves; saving it to core memory first.")
+        return Decision(content=thought, tool_calls=edits)
+    if stated:
+        sentences = [f"Yes, I remember: {fact.to_you()}." if fact not in new else f"Good to know that {fact.to_you()}."
+                     for fact in stated]
+        return _send(conversation, _join(sentences), "Nothing new to save; replying.")
+    request = REMEMBER_REQUEST.match(text)
+    if request and "archival_memory_insert" in conversation.tools:
+        content = f'The human asked me to remember: "{request.group("content")}"'
+        thought = "The user wants this remembered; it belongs in archival memory, not in my small core memory."
+        return Decision(content=thought, tool_calls=[_call(conversation.tools["archival_memory_insert"], True, content=content)])
+    kinds = questions_asked(text)
+    if kinds:
+        missing = [kind for kind in kinds if kind not in conversation.known]
+        search = _search_tool(conversation, set()) if missing else None
+        if search:
+            return _search(conversation, search, " ".join(KIND_QUERY[kind] for kind in missing))
+        return _send(conversation, answer(conversation, kinds), "I can answer from my context.")
+    words = keywords(text) if QUESTION.search(text) else []
+    if words:
+        found = _in_context(conversation, words)
+        if found:
+            return _send(conversation, found, "The answer is still in my context.")
+        search = _search_tool(conversation, set())
+        if search:
+            return _search(conversation, search, " ".join(words))
+    if GREETING.search(text):
+        name = conversation.known.get("name")
+        return _send(conversation, f"Hello{', ' + name.value if name else ''}! How can I help you today?", "A greeting.")
+    if not QUESTION.search(text):
+        return _send(conversation, "Noted.", "Nothing here for core memory; it stays in recall memory anyway.")
+    return _send(conversation, FALLBACK, "A question I can't answer; I'll say what I am.")
 
 
 # ---------------------------------------------------------------------------------------------
