@@ -54,6 +54,8 @@ def explain(error: openai.APIError) -> str:
             "OpenAI-compatible /v1 endpoint." + server_said(error)
         )
     status, code = error.status_code, error.code or ""
+    # Embeddings (archival memory) have their own model setting.
+    setting = "OPENAI_EMBEDDING_MODEL" if error.request.url.path.endswith("/embeddings") else "OPENAI_MODEL"
     if status == 401:
         text = (
             "The server rejected the API key (401). Put a valid key in OPENAI_API_KEY in .env "
@@ -62,12 +64,12 @@ def explain(error: openai.APIError) -> str:
     elif status == 403:
         text = (
             "The key is not allowed to do this (403). Check the project and permissions of "
-            "OPENAI_API_KEY, or choose another OPENAI_MODEL."
+            f"OPENAI_API_KEY, or choose another {setting}."
         )
     elif status == 404:
         text = (
-            "The server does not know this model or address (404). Set OPENAI_MODEL to a model your "
-            "account or server offers (for example gpt-4o-mini), and check OPENAI_BASE_URL if you set it."
+            f"The server does not know this model or address (404). Set {setting} to a model your "
+            "account or server offers, and check OPENAI_BASE_URL if you set it."
         )
     elif status == 429 and code == "insufficient_quota":
         text = (
@@ -84,7 +86,7 @@ def explain(error: openai.APIError) -> str:
     elif status == 400 and code == "context_length_exceeded":
         text = (
             "The conversation no longer fits the model's context window (400 context_length_exceeded). "
-            "Start a new conversation, shorten the memory sections, or pick an OPENAI_MODEL with a "
+            f"Start a new conversation, shorten the memory sections, or pick an {setting} with a "
             "larger context."
         )
     elif status >= 500:
@@ -95,8 +97,8 @@ def explain(error: openai.APIError) -> str:
         )
     else:
         text = (
-            f"The server refused the request ({status}). Check that OPENAI_MODEL supports tool calls "
-            "and that OPENAI_BASE_URL points to an OpenAI-compatible server."
+            f"The server refused the request ({status}). Check that {setting} is right (a chat model "
+            "must support tool calls) and that OPENAI_BASE_URL points to an OpenAI-compatible server."
         )
     return text + server_said(error)
 

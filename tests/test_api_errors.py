@@ -218,3 +218,12 @@ def test_the_offline_backend_still_answers_through_agent_step() -> None:
     reply = agent_step(make_client(), "My name is Bob", memory)
     assert "Bob" in memory["human"] and reply
     assert json.dumps(memory)  # still a plain dict of strings
+
+
+def test_an_unknown_embedding_model_names_its_own_setting() -> None:
+    missing = openai_error(404, "The model `text-embedding-9` does not exist", "invalid_request_error", "model_not_found")
+    client, _ = client_for(fails_with(missing))
+    with pytest.raises(AgentAPIError) as raised, explain_api_errors():
+        client.embeddings.create(model="text-embedding-9", input=["hello"])
+    assert "Set OPENAI_EMBEDDING_MODEL" in str(raised.value)
+    assert type(raised.value.__cause__) is openai.NotFoundError
