@@ -115,8 +115,8 @@ def describe_event(event: Event) -> str:
     """One agent event as a line of text."""
     if event.get("type") == "tool_call":
         return f"step {event['step']}: {event['name']}({event['arguments']}) -> {event['result']}"
-    if event.get("type") == "reply":
-        return f"step {event['step']}: reply: {event['content']}"
+    if "content" in event:  # a reply, or a note from the loop
+        return f"step {event.get('step', '?')}: {event.get('type', 'event')}: {event['content']}"
     return f"step {event.get('step', '?')}: {event}"
 
 
