@@ -49,7 +49,7 @@ def archival_insert(archive: dict[str, Any], texts: list[str], vectors: np.ndarr
 
 
 def cosine_top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and cosine similarities of the `k` rows most similar to `query`, best first."""
+    """Indices and cosine similarities of the `k` rows most similar to `query`, best first (rows unit length)."""
     scores = matrix @ normalize(query).ravel()
     k = min(k, len(scores))
     if k <= 0:

@@ -176,8 +176,9 @@ def embeddings_response(body: dict[str, Any]) -> dict[str, Any]:
             f"Invalid value for 'encoding_format': {encoding!r}. Supported values are: 'float' and 'base64'.",
             param="encoding_format",
         )
-    dimensions = body.get("dimensions") or EMBEDDING_DIMENSIONS
-    if not isinstance(dimensions, int) or not 1 <= dimensions <= 3072:
+    dimensions = body.get("dimensions")
+    dimensions = EMBEDDING_DIMENSIONS if dimensions is None else dimensions
+    if not isinstance(dimensions, int) or isinstance(dimensions, bool) or not 1 <= dimensions <= 3072:
         raise RequestError("'dimensions' must be a whole number from 1 to 3072.", param="dimensions")
     data = []
     for index, text in enumerate(inputs):
@@ -846,9 +847,12 @@ def decide_memgpt(conversation: Conversation) -> Decision:
         if tool is not None:
             edits.append((tool["name"], tool_arguments(tool, fact, conversation)))
     if edits:
-        corrected = any(name.endswith("replace") for name, _ in edits)
-        thought = ("The user corrected something in my core memory; replacing the old line, then I reply."
-                   if corrected else "The user told me something new about themselves; saving it to core memory first.")
+        if any("replace" in name for name, _ in edits):
+            thought = "The user corrected something in my core memory; replacing the old line, then I reply."
+        elif any(fact.old for fact in new):
+            thought = "The user corrected something, but I have no replace tool; appending the correction."
+        else:
+            thought = "The user told me something new about themselves; saving it to core memory first."
         return Decision(content=thought, tool_calls=edits)
     if stated:
         sentences = [f"Yes, I remember: {fact.to_you()}." if fact not in new else f"Good to know that {fact.to_you()}."
