@@ -72,7 +72,7 @@ def archival_search(
         {"id": int(i), "score": round(float(s), 3), "text": archive["passages"][i]}
         for i, s in list(zip(ids, scores))[page * page_size :]
     ]
-    return {"results": results, "page": page, "pages": pages, "total": total}
+    return {"results": results, "page": page, "pages": pages, "total": total, "page_size": page_size}
 
 
 def format_archival_results(found: dict[str, Any]) -> str:
@@ -80,8 +80,8 @@ def format_archival_results(found: dict[str, Any]) -> str:
     if not found["total"]:
         return "Archival memory is empty: nothing to search yet."
     if not found["results"]:
-        return f"No results on page {found['page']}: there are {found['pages']} pages (0 to {found['pages'] - 1})."
-    first = found["page"] * PAGE_SIZE + 1
+        return f"No results on page {found['page']}: the pages run from 0 to {found['pages'] - 1}."
+    first = found["page"] * found.get("page_size", PAGE_SIZE) + 1
     header = (
         f"Archival memory: {found['total']} passages, most similar first; "
         f"page {found['page']} (pages 0 to {found['pages'] - 1}):"

@@ -107,7 +107,7 @@ def format_recall_results(found: dict[str, Any]) -> str:
     if not found["total"]:
         return "No messages in recall memory match that search."
     if not found["results"]:
-        return f"No results on page {found['page']}: there are {found['pages']} pages (0 to {found['pages'] - 1})."
+        return f"No results on page {found['page']}: the pages run from 0 to {found['pages'] - 1}."
     header = f"Recall memory: {found['total']} matching messages; page {found['page']} (pages 0 to {found['pages'] - 1}):"
     lines = [f"[{e['timestamp'][:16].replace('T', ' ')}] {e['role']}: {e['text']}" for e in found["results"]]
     return "\n".join([header, *lines])
