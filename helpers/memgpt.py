@@ -186,6 +186,18 @@ def conversation_search(agent: Agent, query: str, page: int = 0) -> str:
     return format_recall_results(recall_search(agent["recall"], query, page=page))
 
 
+def conversation_search_date(agent: Agent, start_date: str, end_date: str, page: int = 0) -> str:
+    """Search the conversation history (recall memory) for messages sent between two dates.
+
+    Args:
+        start_date: The first day to include, as YYYY-MM-DD.
+        end_date: The last day to include, as YYYY-MM-DD.
+        page: Which page of results to show; 0 is the first.
+    """
+    return format_recall_results(recall_search(agent["recall"], start=start_date, end=end_date, page=page))
+
+
+# Letta's base tools. `conversation_search_date` is extra: pass it in `functions` to offer it.
 MEMGPT_FUNCTIONS: list[Callable[..., str]] = [
     send_message,
     core_memory_append,
