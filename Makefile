@@ -24,9 +24,10 @@ test: $(VENV)/.installed-dev
 notebooks: $(VENV)/.installed
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/run_notebooks.py notebooks/*.ipynb
 
-## bench: print timing figures (offline agent step, import time)
+## bench: print timing figures (agent steps, import time, archival search and insert)
 bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench.py
+	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_memgpt.py
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "memory-lab needs Python 3.10 or newer; found " + sys.version.split()[0])'
