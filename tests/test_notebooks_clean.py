@@ -71,3 +71,30 @@ def test_printing_cells_have_their_outputs(notebook) -> None:
 def test_no_cell_is_skipped(notebook) -> None:
     for index, cell in enumerate(code_cells(notebook)):
         assert "NBVAL_SKIP" not in cell.source, f"code cell {index} hides itself from nbval with NBVAL_SKIP"
+
+
+# How each lesson-1 notebook reads (issue 4): title, goals, one setup cell, prose before code, short
+# cells, a recap and exercises. Notebooks 05-07 come from their own issue and are checked above only.
+LESSON_1 = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04"}]
+MAX_CELL_LINES = 18  # "about 15 lines at most"
+
+
+@pytest.mark.parametrize("path", LESSON_1, ids=[path.name for path in LESSON_1])
+def test_lesson_1_notebook_structure(path: Path) -> None:
+    notebook = load(path)
+    first = notebook.cells[0].source
+    assert first.startswith(f"# {path.name[:2]} · "), f"{path.name} should open with '# {path.name[:2]} · Title'"
+    goals = first.split("## Goals", 1)[1] if "## Goals" in first else ""
+    count = sum(1 for line in goals.splitlines() if line.startswith("- "))
+    assert 2 <= count <= 4, f"{path.name} should list 2-4 goals under '## Goals', found {count}"
+    setups = [cell for cell in code_cells(notebook) if "print(describe_backend())" in cell.source]
+    assert len(setups) == 1 and "client = make_client()" in setups[0].source, f"{path.name}: one setup cell"
+    headings = [line for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines()]
+    assert "## Recap" in headings and "## Exercises" in headings, f"{path.name} should end with a recap and exercises"
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            assert index > 0 and notebook.cells[index - 1].cell_type == "markdown", f"{path.name} cell {index} has no prose before it"
+            lines = len(cell.source.splitlines())
+            assert lines <= MAX_CELL_LINES, f"{path.name} cell {index} has {lines} lines; split it"
+            assert "gpt-4o-mini" not in cell.source, f"{path.name} cell {index} names a model: use `model`"
+            assert "offline" not in cell.source.lower(), f"{path.name} cell {index} depends on the offline model"
