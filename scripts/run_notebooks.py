@@ -24,6 +24,23 @@ TIMEOUT = 120  # seconds per cell
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+def merge_streams(outputs: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
+    """Join back-to-back stdout (or stderr) chunks: where the kernel split them depends on timing."""
+    merged: list[nbformat.NotebookNode] = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop volatile metadata and fix the kernelspec, so re-running gives the same file."""
     notebook.metadata.pop("widgets", None)  # widget state: random model ids
@@ -34,6 +51,8 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps
         cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
             data = output.get("data", {})

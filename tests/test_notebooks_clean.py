@@ -98,3 +98,11 @@ def test_lesson_1_notebook_structure(path: Path) -> None:
             assert lines <= MAX_CELL_LINES, f"{path.name} cell {index} has {lines} lines; split it"
             assert "gpt-4o-mini" not in cell.source, f"{path.name} cell {index} names a model: use `model`"
             assert "offline" not in cell.source.lower(), f"{path.name} cell {index} depends on the offline model"
+
+
+def test_stream_outputs_are_merged(notebook) -> None:
+    """Where the kernel split printed text depends on timing; `make notebooks` joins the pieces."""
+    for index, cell in enumerate(code_cells(notebook)):
+        kinds = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
+        for first, second in zip(kinds, kinds[1:]):
+            assert not (first == second and first[0] == "stream"), f"code cell {index}: split {first[1]} output"
