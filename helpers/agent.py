@@ -168,7 +168,7 @@ def agent_step(
                 on_event({"type": "tool_call", "step": step, "name": name, "arguments": arguments, "result": result})
             messages.append({"role": "tool", "tool_call_id": tool_call.id, "content": result})
     reply = (
-        f"(Stopped after {max_steps} model calls without a final reply. What was saved to memory "
+        f"(Stopped after {max_steps} model call{'' if max_steps == 1 else 's'} without a final reply. What was saved to memory "
         "stays saved. Raise max_steps, or make the system prompt say when to stop calling tools.)"
     )
     if on_event:

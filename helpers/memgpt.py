@@ -391,6 +391,6 @@ def memgpt_step(
     else:
         if on_event:
             on_event({"type": "stopped", "step": max_steps,
-                      "content": f"(Stopped after {max_steps} model calls: raise max_steps if the agent needs more.)"})
+                      "content": f"(Stopped after {max_steps} model call{'' if max_steps == 1 else 's'}: raise max_steps if the agent needs more.)"})
     trim_context(agent)
     return "\n".join(sent)

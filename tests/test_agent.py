@@ -54,3 +54,10 @@ def test_print_event_shows_calls_and_replies(client, capsys):
     assert out[0] == '[step 1] tool call: core_memory_save({"section": "human", "memory": "The human lives in Oslo"})'
     assert out[1].startswith("[step 1] tool result: Saved to 'human'")
     assert out[2].startswith("[step 2] reply:") and "Oslo" in out[2]
+
+
+def test_max_steps_ends_the_step_and_keeps_what_was_saved(client):
+    memory = new_memory()
+    reply = agent_step(client, "My name is Bob", memory, max_steps=1)
+    assert reply.startswith("(Stopped after 1 model call without a final reply.")
+    assert memory["human"] == "The human's name is Bob"
