@@ -73,14 +73,13 @@ def test_no_cell_is_skipped(notebook) -> None:
         assert "NBVAL_SKIP" not in cell.source, f"code cell {index} hides itself from nbval with NBVAL_SKIP"
 
 
-# How each lesson-1 notebook reads (issue 4): title, goals, one setup cell, prose before code, short
-# cells, a recap and exercises. Notebooks 05-07 come from their own issue and are checked above only.
-LESSON_1 = [path for path in NOTEBOOKS if path.name[:2] in {"01", "02", "03", "04"}]
+# How each notebook reads (issues 4 and 6): title, goals, one setup cell, prose before code, short
+# cells, a recap and exercises.
 MAX_CELL_LINES = 18  # "about 15 lines at most"
 
 
-@pytest.mark.parametrize("path", LESSON_1, ids=[path.name for path in LESSON_1])
-def test_lesson_1_notebook_structure(path: Path) -> None:
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_notebook_structure(path: Path) -> None:
     notebook = load(path)
     first = notebook.cells[0].source
     assert first.startswith(f"# {path.name[:2]} · "), f"{path.name} should open with '# {path.name[:2]} · Title'"
