@@ -10,15 +10,20 @@ PY := $(BIN)/python
 # Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test notebooks bench clean
+.PHONY: lab test screenshots notebooks bench clean
 
 ## lab: set up .venv if needed, then open the course in JupyterLab
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks $(ROOT_FLAG)
 
 ## test: set up .venv if needed, then run unit tests and every notebook, offline
+## (plus tests/browser, the course in JupyterLab in headless Chromium, when Chromium is installed)
 test: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest
+
+## screenshots: re-take docs/chat.png, the chat of notebook 04 in JupyterLab (needs Chromium)
+screenshots: $(VENV)/.installed-dev
+	MEMORY_LAB_OFFLINE=1 MEMORY_LAB_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -k chat_in_notebook_04 -q
 
 ## notebooks: re-execute every notebook in place (offline) and strip volatile metadata
 notebooks: $(VENV)/.installed
