@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -217,11 +216,11 @@ def stop_server(process: subprocess.Popen[bytes], base: str, token: str) -> None
     except (OSError, ValueError):
         pass  # the server is already gone or unhappy; stopping it below is what matters
     if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
+        process.terminate()  # SIGTERM to its PID: the server shuts down cleanly
         try:
             process.wait(timeout=SERVER_STOP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait(timeout=SERVER_STOP_TIMEOUT_S)
 
 

@@ -139,6 +139,9 @@ def close_notebook(page: Any, name: str, panel_id: str) -> None:
     closing = {"id": panel_id, "timeoutMs": KERNEL_IDLE_TIMEOUT_MS}
     try:
         step(name, "closing the notebook", lambda: page.evaluate(SHUTDOWN_JS, closing))
+        # Leave JupyterLab before closing the tab: closing a page that is still loading or talking
+        # to the server can hang Playwright (seen here with Debian's Chromium); `goto` has a timeout.
+        step(name, "leaving the page", lambda: page.goto("about:blank"))
     finally:
         page.close()
 
@@ -163,7 +166,7 @@ def problems(name: str, cells: list[dict[str, Any]], dialogs: list[str]) -> list
 def learner(
     browser: Any, lab: dict[str, str], paths: dict[str, Any], timings: dict[str, float]
 ) -> Iterator[dict[str, Any]]:
-    """A learner's browser profile logged in to JupyterLab, plus where results go.
+    """A learner's browser profile for JupyterLab (each tab logs in with the token), plus where results go.
 
     Any request that would change a file (save, rename, delete, restore a checkpoint) is refused and
     recorded in "writes": the run must not touch the course's files (autosave is off in the
@@ -181,9 +184,6 @@ def learner(
             route.abort()
 
     context.route("**/api/contents/**", refuse_writes)
-    page = context.new_page()
-    page.goto(f"{lab['url']}/lab?token={lab['token']}", wait_until="commit")  # sets the login cookie
-    page.close()
     try:
         yield {"context": context, "lab": lab, "paths": paths, "timings": timings, "writes": writes}
     finally:
@@ -194,7 +194,8 @@ def open_lab(learner: dict[str, Any], workspace: str) -> Any:
     """A new tab on JupyterLab, in its own empty workspace, with the app object ready."""
     page = learner["context"].new_page()
     url = f"{learner['lab']['url']}/lab/workspaces/{workspace}"
-    step(workspace, f"loading {url}", lambda: page.goto(url, wait_until="domcontentloaded"))
+    login = f"?token={learner['lab']['token']}"
+    step(workspace, f"loading {url}", lambda: page.goto(url + login, wait_until="domcontentloaded"))
     ready = "() => window.jupyterapp && window.jupyterapp.shell"
     step(workspace, "waiting for window.jupyterapp", lambda: page.wait_for_function(ready, timeout=PAGE_LOAD_TIMEOUT_MS))
     return page
