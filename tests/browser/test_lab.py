@@ -78,6 +78,11 @@ CELLS_JS = """(id) => { %s
   });
 }""" % (FIND_PANEL, WIDGET_MIME, WIDGET_MIME)
 
+SCROLL_TO_CELL_JS = """({id, index}) => { %s
+  panel.content.activeCellIndex = index;
+  panel.content.widgets[index].node.scrollIntoView({block: 'center'});
+}""" % FIND_PANEL
+
 DIALOG_JS = """() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.trim().slice(0, 300))"""
 
 SHUTDOWN_JS = """async ({id, timeoutMs}) => { %s %s
@@ -146,19 +151,18 @@ def close_notebook(page: Any, name: str, panel_id: str) -> None:
         page.close()
 
 
-def problems(name: str, cells: list[dict[str, Any]], dialogs: list[str]) -> list[str]:
-    """Everything a learner would see go wrong, one line each."""
-    found = [f"{name}: a dialog is open: {text!r}" for text in dialogs]
-    for cell in cells:
-        if "raises-exception" not in cell["tags"]:
-            found += [f"{describe(name, cell)} shows an error: {error}" for error in cell["errors"]]
-        if cell["code"] and not cell["empty"] and cell["executionCount"] is None and not cell["errors"]:
-            found.append(f"{describe(name, cell)} did not run (an earlier cell stopped the run?)")
-        for text in cell["texts"]:
-            if text.startswith(("Error displaying widget", "Loading widget")):
-                found.append(f"{describe(name, cell)} shows {text!r} instead of its widget")
-        if cell["rendered"] < cell["widgets"]:
-            found.append(f"{describe(name, cell)}: {cell['rendered']} of its {cell['widgets']} widgets rendered")
+def cell_problems(name: str, cell: dict[str, Any]) -> list[str]:
+    """What a learner would see go wrong in one cell, one line each."""
+    found = []
+    if "raises-exception" not in cell["tags"]:
+        found += [f"{describe(name, cell)} shows an error: {error}" for error in cell["errors"]]
+    if cell["code"] and not cell["empty"] and cell["executionCount"] is None and not cell["errors"]:
+        found.append(f"{describe(name, cell)} did not run (an earlier cell stopped the run?)")
+    for text in cell["texts"]:
+        if text.startswith(("Error displaying widget", "Loading widget")):
+            found.append(f"{describe(name, cell)} shows {text!r} instead of its widget")
+    if cell["rendered"] < cell["widgets"]:
+        found.append(f"{describe(name, cell)}: {cell['rendered']} of its {cell['widgets']} widgets rendered")
     return found
 
 
@@ -207,8 +211,12 @@ def checked_notebook(learner: dict[str, Any], name: str) -> tuple[Any, str]:
     stem = name.removesuffix(".ipynb")
     page = open_lab(learner, "".join(c if c.isalnum() else "-" for c in stem))
     panel_id, cells = run_notebook(page, name)
-    found = problems(name, cells, page.evaluate(DIALOG_JS))
+    found = [f"{name}: a dialog is open: {text!r}" for text in page.evaluate(DIALOG_JS)]
     found += [f"{name}: the page tried to change a file: {write}" for write in learner["writes"]]
+    bad = [cell["index"] for cell in cells if cell_problems(name, cell)]
+    found += [line for cell in cells for line in cell_problems(name, cell)]
+    if bad:  # the screenshot shows the first cell that went wrong
+        page.evaluate(SCROLL_TO_CELL_JS, {"id": panel_id, "index": bad[0]})
     page.screenshot(path=str(learner["paths"]["artifacts"] / f"{stem}.png"))
     learner["timings"][stem.split("_")[0].split("-")[0]] = time.monotonic() - started
     if not any(cell["code"] for cell in cells):
