@@ -1,4 +1,7 @@
-"""The exercise checkers accept the solutions and reject typical mistakes with the right words."""
+"""The exercise checkers accept the solutions and reject typical mistakes with the right words.
+
+Every notebook's solutions are checked here; the 05-07 checkers' own mistakes are in test_memgpt_checks.py.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import checkers
+from helpers import checkers, memgpt_checks
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
@@ -27,6 +30,10 @@ def solution(notebook: str, name: str):
         (checkers.check_parse_arguments, "03_the_save_tool", "parse_arguments"),
         (checkers.check_core_memory_replace, "04_the_agentic_loop", "core_memory_replace"),
         (checkers.check_bounded_agent_step, "04_the_agentic_loop", "bounded_agent_step"),
+        (memgpt_checks.check_core_memory_rewrite, "05_memgpt_agent", "core_memory_rewrite"),
+        (memgpt_checks.check_step_continues, "05_memgpt_agent", "step_continues"),
+        (memgpt_checks.check_top_k, "06_archival_memory", "top_k"),
+        (memgpt_checks.check_messages_between, "07_recall_memory", "messages_between"),
     ],
 )
 def test_solutions_pass(checker, notebook, name, capsys) -> None:
