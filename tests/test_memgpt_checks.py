@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from helpers import memgpt_checks
+
 
 def test_an_untyped_rewrite_is_told_to_use_literal(capsys) -> None:
     def core_memory_rewrite(agent: dict, label: str, new_value: str) -> str:
