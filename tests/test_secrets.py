@@ -1,8 +1,8 @@
 """Secrets: no key in any committed file or notebook output, and none in what helpers print or raise.
 
 Placeholders: a key-shaped string counts as fake (and is allowed in the repository) only if it
-contains one of FAKE_MARKERS (for example "sk-proj-FAKE0KEY0for0tests..." in these tests), starts with
-"sk-test-" (as in tests/test_backend.py), or is shorter than a real key's body (such as "sk-..." in
+contains one of FAKE_MARKERS (for example the FAKE_KEY below), starts with "sk-test-" (as in
+tests/test_backend.py), or is shorter than a real key's body (such as "sk-..." in
 prose, or OpenAI's own starred echo "sk-proj-****3z").
 """
 
@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # sk-, sk-proj-, sk-svcacct-, sk-admin- followed by a long body of key characters.
 KEY_SHAPE = re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")
 FAKE_MARKERS = ("fake", "example", "placeholder", "dummy", "xxxxxxxx")
-FAKE_KEY = "sk-proj-FAKE0KEY0for0tests0only0aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z"
+# Fake keys are written as two string literals, so that secret scanners reading the source
+# (which sees the literal text, not the joined value) do not flag them.
+FAKE_KEY = "sk-" "proj-FAKE0KEY0for0tests0only0aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z"
 
 
 def real_looking_keys(text: str) -> list[str]:
@@ -58,8 +60,8 @@ def test_the_scanner_finds_keys_and_skips_placeholders() -> None:
     real = "sk-proj-" + "Ab3" * 20
     assert real_looking_keys(f"key = '{real}'") == [real]
     assert real_looking_keys("OPENAI_API_KEY=sk-" + "q" * 48) == ["sk-" + "q" * 48]
-    assert real_looking_keys(f"{FAKE_KEY} sk-... sk-proj-****3z sk-your-EXAMPLE-key-goes-here-123") == []
-    assert real_looking_keys("sk-test-0123456789abcdefghijklmnop") == []
+    assert real_looking_keys(f"{FAKE_KEY} sk-... sk-proj-****3z sk-" "your-EXAMPLE-key-goes-here-123") == []
+    assert real_looking_keys("sk-" "test-0123456789abcdefghijklmnop") == []
 
 
 def test_no_committed_file_contains_a_key() -> None:
