@@ -140,3 +140,32 @@ def test_describe_backend_never_shows_the_key(clean_env):
     line = describe_backend()
     assert FAKE_KEY not in line and FAKE_KEY[3:-4] not in line
     assert "sk-...mnop" in line and "gpt-4o-mini" in line
+
+
+def test_online_embeddings_go_to_openai_with_text_embedding_3_small(clean_env):
+    import base64
+
+    import numpy as np
+
+    from helpers.embeddings import embed
+
+    os.environ["OPENAI_API_KEY"] = FAKE_KEY
+    sent: list[dict] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        sent.append({"url": str(request.url), "auth": request.headers["authorization"], **body})
+        vector = np.array([3.0, 4.0], dtype=np.float32)
+        encoded = base64.b64encode(vector.tobytes()).decode() if body.get("encoding_format") == "base64" else vector.tolist()
+        data = [{"object": "embedding", "index": i, "embedding": encoded} for i in range(len(body["input"]))]
+        return httpx2.Response(200, json={"object": "list", "data": data, "model": body["model"],
+                                           "usage": {"prompt_tokens": 2, "total_tokens": 2}})
+
+    client = make_client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), max_retries=0)
+    rows = embed(client, ["The human likes tea", "The human lives in Leeds"])
+    (request,) = sent
+    assert request["url"] == "https://api.openai.com/v1/embeddings"
+    assert request["auth"] == f"Bearer {FAKE_KEY}"
+    assert request["model"] == "text-embedding-3-small"
+    assert request["input"] == ["The human likes tea", "The human lives in Leeds"]
+    assert np.allclose(rows, [[0.6, 0.8], [0.6, 0.8]])
