@@ -1,4 +1,9 @@
-"""memory-lab helpers: the tested versions of what the notebooks build step by step."""
+"""memory-lab helpers: the tested versions of what the notebooks build step by step.
+
+Lesson 1's pieces (notebooks 01-04) import from here. The rest import from their own modules, as the
+notebooks do: helpers.chat_ui, helpers.checkers, helpers.errors, helpers.memgpt, helpers.archival,
+helpers.recall, helpers.embeddings, helpers.tool_schema.
+"""
 
 from helpers.agent import agent_step, execute_tool_call, print_event, schema_problems
 from helpers.backend import backend_name, describe_backend, load_env, make_client, mask_key, model_name
