@@ -16,7 +16,6 @@ import inspect
 import json
 from collections.abc import Callable
 from datetime import datetime
-from html import escape
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ from helpers.archival import archival_insert, archival_search, format_archival_r
 from helpers.backend import model_name
 from helpers.embeddings import embed as embed_texts
 from helpers.errors import explain_api_errors
-from helpers.memory import MEMORY_IS_DATA
+from helpers.memory import MEMORY_IS_DATA, render_block
 from helpers.recall import Clock, format_recall_results, new_recall, recall_add, recall_search, utc_now
 from helpers.tool_schema import function_tool
 
@@ -248,11 +247,7 @@ def bind_tools(agent: Agent, embed: Embedder, functions: list[Callable[..., str]
 
 def render_core_memory(agent: Agent) -> str:
     """Each core memory block as a tagged section with its size and limit."""
-    sections = []
-    for label, block in agent["blocks"].items():
-        value = block["value"]
-        sections.append(f'<{label} characters="{len(value)}/{block["limit"]}">\n{escape(value, quote=False)}\n</{label}>')
-    return "\n".join(sections)
+    return "\n".join(render_block(label, block["value"], block["limit"]) for label, block in agent["blocks"].items())
 
 
 def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:

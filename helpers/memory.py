@@ -74,12 +74,14 @@ def core_memory_save(memory: dict[str, str], section: str, text: str, *, limit: 
     return f"Saved to {section!r} ({len(updated)}/{limit} characters)."
 
 
+def render_block(label: str, text: str, limit: int) -> str:
+    """One section as a tagged block with its size; the text is escaped so it can't close the tag."""
+    return f'<{label} characters="{len(text)}/{limit}">\n{escape(text, quote=False)}\n</{label}>'
+
+
 def compile_memory(memory: dict[str, str], *, limit: int = SECTION_LIMIT) -> str:
-    """Render the memory as tagged blocks with their size; the text is escaped so it stays data."""
-    blocks = []
-    for section, text in memory.items():
-        body = escape(text, quote=False)
-        blocks.append(f'<{section} characters="{len(text)}/{limit}">\n{body}\n</{section}>')
+    """Render the memory as tagged blocks with their size; the text stays data."""
+    blocks = [render_block(section, text, limit) for section, text in memory.items()]
     return "<memory>\n" + "\n".join(blocks) + "\n</memory>"
 
 
