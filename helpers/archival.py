@@ -2,32 +2,41 @@
 
 The store is a plain dict: the passages' texts, and a float32 matrix with one unit-length row per
 passage (room for more rows is kept, so inserting in batches does not copy everything each time).
-Search is a cosine top-k: one matrix-vector product, then the best rows, served a page at a time.
+Search is a cosine top-k: one dot product per row, then the best rows, served a page at a time.
+Results are ranked by similarity, best first; equal similarities by id, oldest first, so that
+pages continue each other exactly.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
 from helpers.embeddings import normalize
+from helpers.paging import PAGE_SIZE, Page, no_such_page, paginate
 
-PAGE_SIZE = 5
+MIN_ROWS = 64  # the smallest matrix an archive allocates
 
 
-def new_archive() -> dict[str, Any]:
+class Archive(TypedDict):
+    """Archival memory: the passages, and their embeddings as rows (spare rows after them)."""
+
+    passages: list[str]
+    vectors: np.ndarray
+
+
+def new_archive() -> Archive:
     """An empty archival memory."""
     return {"passages": [], "vectors": np.zeros((0, 0), dtype=np.float32)}
 
 
-def archive_matrix(archive: dict[str, Any]) -> np.ndarray:
+def archive_matrix(archive: Archive) -> np.ndarray:
     """The embedding matrix of the stored passages (one row each, a view, no copy)."""
     return archive["vectors"][: len(archive["passages"])]
 
 
-def archival_insert(archive: dict[str, Any], texts: list[str], vectors: np.ndarray) -> list[int]:
+def archival_insert(archive: Archive, texts: list[str], vectors: np.ndarray) -> list[int]:
     """Store passages with their embeddings (one row per text); return their ids (positions)."""
     vectors = normalize(np.atleast_2d(vectors))
     if len(texts) != len(vectors):
@@ -39,7 +48,8 @@ def archival_insert(archive: dict[str, Any], texts: list[str], vectors: np.ndarr
             "use the same embedding model for every passage."
         )
     if count + len(texts) > len(buffer) or buffer.shape[1] != vectors.shape[1]:
-        grown = np.zeros((max(2 * len(buffer), count + len(texts), 64), vectors.shape[1]), dtype=np.float32)
+        # Double the rows (at least): n inserts copy the matrix only about log(n) times.
+        grown = np.zeros((max(2 * len(buffer), count + len(texts), MIN_ROWS), vectors.shape[1]), dtype=np.float32)
         if count:
             grown[:count] = buffer[:count]
         archive["vectors"] = buffer = grown
@@ -49,39 +59,39 @@ def archival_insert(archive: dict[str, Any], texts: list[str], vectors: np.ndarr
 
 
 def cosine_top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and cosine similarities of the `k` rows most similar to `query`, best first (rows unit length)."""
-    scores = matrix @ normalize(query).ravel()
-    k = min(k, len(scores))
+    """Indices and cosine similarities of the `k` rows most similar to `query` (rows unit length).
+
+    Best first; equal similarities in index order, lowest first.
+    """
+    k = min(k, len(matrix))
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    best = best[np.argsort(-scores[best], kind="stable")]
+    # One dot product per row, each summed the same way, so equal rows get exactly equal scores
+    # (a matrix-vector product may sum some rows in another order and split a tie by a rounding).
+    scores = np.vecdot(matrix, normalize(query).ravel())
+    if k < len(scores):
+        kth_best = -np.partition(-scores, k - 1)[k - 1]
+        candidates = np.flatnonzero(scores >= kth_best)  # the best k, and every row tied with the k-th
+    else:
+        candidates = np.arange(len(scores))
+    best = candidates[np.lexsort((candidates, -scores[candidates]))][:k]  # by score, then by index
     return best, scores[best]
 
 
-def archival_search(
-    archive: dict[str, Any], query_vector: np.ndarray, *, page: int = 0, page_size: int = PAGE_SIZE
-) -> dict[str, Any]:
-    """One page of passages ranked by similarity to the query: {"results", "page", "pages", "total"}."""
-    total = len(archive["passages"])
-    pages = max(1, math.ceil(total / page_size))
-    if page < 0:
-        raise ValueError(f"page must be 0 or more (0 is the first page), not {page}.")
-    ids, scores = cosine_top_k(archive_matrix(archive), query_vector, (page + 1) * page_size) if total else ([], [])
-    results = [
-        {"id": int(i), "score": round(float(s), 3), "text": archive["passages"][i]}
-        for i, s in list(zip(ids, scores))[page * page_size :]
-    ]
-    return {"results": results, "page": page, "pages": pages, "total": total, "page_size": page_size}
+def archival_search(archive: Archive, query_vector: np.ndarray, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
+    """One page of passages ranked by similarity to the query (each result: "id", "score", "text")."""
+    ids, scores = cosine_top_k(archive_matrix(archive), query_vector, (page + 1) * page_size)
+    ranked = [{"id": int(i), "score": round(float(s), 3), "text": archive["passages"][i]} for i, s in zip(ids, scores)]
+    return paginate(ranked, page=page, page_size=page_size, total=len(archive["passages"]))
 
 
-def format_archival_results(found: dict[str, Any]) -> str:
+def format_archival_results(found: Page) -> str:
     """Search results as the text a tool returns to the model."""
     if not found["total"]:
         return "Archival memory is empty: nothing to search yet."
     if not found["results"]:
-        return f"No results on page {found['page']}: the pages run from 0 to {found['pages'] - 1}."
-    first = found["page"] * found.get("page_size", PAGE_SIZE) + 1
+        return no_such_page(found)
+    first = found["page"] * found["page_size"] + 1
     header = (
         f"Archival memory: {found['total']} passages, most similar first; "
         f"page {found['page']} (pages 0 to {found['pages'] - 1}):"

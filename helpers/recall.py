@@ -2,19 +2,31 @@
 
 The context window holds only the latest messages; recall memory holds them all. It is a plain
 list of entries {"id", "timestamp", "role", "text", "message"}. Time comes from a `now` callable
-you pass in, so a notebook can use a clock that ticks the same way every run.
+you pass in, so a notebook can use a clock that ticks the same way every run. A search ranks the
+messages by how many query words they hold, most first; equal counts by id, oldest first.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, TypedDict
 
-PAGE_SIZE = 5
+from helpers.paging import PAGE_SIZE, Page, no_such_page, paginate
+
 Clock = Callable[[], datetime]
+
+
+class RecallEntry(TypedDict):
+    """One message in recall memory: its position, time, role, searchable text and the message itself."""
+
+    id: int
+    timestamp: str  # ISO 8601, to the second
+    role: str
+    text: str  # what is searched ("" for a message nobody said, such as a heartbeat event)
+    message: dict[str, Any]
+
 
 # Words too common to search by.
 STOPWORDS = set(
@@ -42,16 +54,18 @@ def ticking_clock(start: datetime, step: timedelta = timedelta(minutes=1)) -> Cl
     return now
 
 
-def new_recall() -> list[dict[str, Any]]:
+def new_recall() -> list[RecallEntry]:
     """An empty recall memory."""
     return []
 
 
-def recall_add(recall: list[dict[str, Any]], role: str, text: str, *, now: Clock = utc_now,
-               message: dict[str, Any] | None = None) -> dict[str, Any]:
+def recall_add(recall: list[RecallEntry], role: str, text: str, *, now: Clock = utc_now,
+               message: dict[str, Any] | None = None) -> RecallEntry:
     """Append one message to recall memory with the time from `now()`; return the entry."""
-    entry = {"id": len(recall), "timestamp": now().isoformat(timespec="seconds"), "role": role, "text": text,
-             "message": message if message is not None else {"role": role, "content": text}}
+    entry: RecallEntry = {
+        "id": len(recall), "timestamp": now().isoformat(timespec="seconds"), "role": role, "text": text,
+        "message": message if message is not None else {"role": role, "content": text},
+    }
     recall.append(entry)
     return entry
 
@@ -78,13 +92,11 @@ def _moment(value: str | date | datetime | None, *, end: bool = False) -> dateti
 
 
 def recall_search(
-    recall: list[dict[str, Any]], query: str = "", *, start: str | date | datetime | None = None,
+    recall: list[RecallEntry], query: str = "", *, start: str | date | datetime | None = None,
     end: str | date | datetime | None = None, page: int = 0, page_size: int = PAGE_SIZE,
     roles: tuple[str, ...] = ("user", "assistant"),
-) -> dict[str, Any]:
+) -> Page:
     """One page of messages matching `query` (most query words first, then oldest first) within [start, end]."""
-    if page < 0:
-        raise ValueError(f"page must be 0 or more (0 is the first page), not {page}.")
     words, low, high = search_words(query), _moment(start), _moment(end, end=True)
     ranked = []
     for entry in recall:
@@ -97,17 +109,15 @@ def recall_search(
         if hits or not words:
             ranked.append((-hits, entry["id"], entry))
     ranked.sort(key=lambda item: item[:2])
-    total = len(ranked)
-    results = [entry for _, _, entry in ranked[page * page_size : (page + 1) * page_size]]
-    return {"results": results, "page": page, "pages": max(1, math.ceil(total / page_size)), "total": total}
+    return paginate([entry for _, _, entry in ranked], page=page, page_size=page_size)
 
 
-def format_recall_results(found: dict[str, Any]) -> str:
+def format_recall_results(found: Page) -> str:
     """Search results as the text a tool returns to the model, one message a line with its time."""
     if not found["total"]:
         return "No messages in recall memory match that search."
     if not found["results"]:
-        return f"No results on page {found['page']}: the pages run from 0 to {found['pages'] - 1}."
+        return no_such_page(found)
     header = f"Recall memory: {found['total']} matching messages; page {found['page']} (pages 0 to {found['pages'] - 1}):"
     lines = [f"[{e['timestamp'][:16].replace('T', ' ')}] {e['role']}: {e['text']}" for e in found["results"]]
     return "\n".join([header, *lines])
