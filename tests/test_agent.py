@@ -1,9 +1,12 @@
-"""The agentic loop against the offline tutor model: save, then reply, in one agent step."""
+"""The agentic loop: save, then reply, in one agent step (offline tutor and scripted model)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+import helpers.backend
 from helpers.agent import agent_step, print_event
 from helpers.backend import make_client
 from helpers.memory import new_memory
@@ -20,9 +23,9 @@ def test_one_step_saves_then_replies(client):
     reply = agent_step(client, "My name is Bob", memory, on_event=events.append)
     assert memory == {"human": "The human's name is Bob", "agent": ""}
     assert [event["type"] for event in events] == ["tool_call", "reply"]
-    assert events[0]["name"] == "core_memory_save" and events[0]["step"] == 1
+    assert events[0]["name"] == "core_memory_save" and events[0]["call"] == 1
     assert events[0]["result"].startswith("Saved to 'human'")
-    assert events[1] == {"type": "reply", "step": 2, "content": reply}
+    assert events[1] == {"type": "reply", "call": 2, "content": reply}
     assert "Bob" in reply
 
 
@@ -48,12 +51,24 @@ def test_a_question_needs_no_tool(client):
     assert memory == {"human": "The human's name is Ann", "agent": ""}
 
 
-def test_print_event_shows_calls_and_replies(client, capsys):
-    agent_step(client, "I live in Oslo", new_memory(), on_event=print_event)
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == '[step 1] tool call: core_memory_save({"section": "human", "memory": "The human lives in Oslo"})'
-    assert out[1].startswith("[step 1] tool result: Saved to 'human'")
-    assert out[2].startswith("[step 2] reply:") and "Oslo" in out[2]
+def test_print_event_labels_each_line_with_its_model_call(scripted_model, capsys):
+    arguments = {"section": "human", "memory": "The human lives in Oslo"}
+    model = scripted_model((None, [("core_memory_save", arguments)]), "Oslo is lovely.")
+    agent_step(model.client, "I live in Oslo", new_memory(), model="scripted", on_event=print_event)
+    assert capsys.readouterr().out.splitlines() == [
+        f"[call 1] tool call: core_memory_save({json.dumps(arguments)})",
+        "[call 1] tool result: Saved to 'human' (23/2000 characters).",
+        "[call 2] reply: Oslo is lovely.",
+    ]
+
+
+def test_the_model_and_env_are_resolved_once_per_step(scripted_model, monkeypatch):
+    reads: list[int] = []
+    monkeypatch.setattr(helpers.backend, "load_env", lambda: reads.append(1))
+    model = scripted_model((None, [("core_memory_save", {"section": "human", "memory": "x"})]), "Done.")
+    agent_step(model.client, "hi", new_memory())
+    assert len(model.requests) == 2 and len(reads) == 1
+    assert [request["model"] for request in model.requests] == [helpers.backend.model_name()] * 2
 
 
 def test_max_steps_ends_the_step_and_keeps_what_was_saved(client):

@@ -1,49 +1,17 @@
 """Bad tool calls: each is answered with a role="tool" message, the loop goes on, memory is kept.
 
-The model here is scripted: a mock transport returns the chat completions each test lists, in order,
+The model here is scripted (tests/conftest.py): it answers with the turns each test lists, in order,
 and records every request the agent sent, so the tests can check exactly what the model was told.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import httpx2
-import openai
 import pytest
 
 from helpers.agent import EMPTY_RESPONSE_NOTE, agent_step, execute_tool_call, memory_functions
 from helpers.memory import CORE_MEMORY_SAVE_TOOL
-
-
-def completion(content: str | None = None, *calls: tuple[str, str, str]) -> dict[str, Any]:
-    """A chat completion body with `content` and tool calls given as (id, name, arguments)."""
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if calls:
-        message["tool_calls"] = [
-            {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
-            for call_id, name, arguments in calls
-        ]
-    choice = {"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop"}
-    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "scripted", "choices": [choice]}
-
-
-def scripted_model(*responses: dict[str, Any]) -> tuple[openai.OpenAI, list[dict[str, Any]]]:
-    """A real client whose server answers with `responses` in order; also the list of requests sent."""
-    script, sent = list(responses), []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        sent.append(json.loads(request.content))
-        return httpx2.Response(200, json=script.pop(0))
-
-    client = openai.OpenAI(
-        api_key="test",
-        base_url="http://test.invalid/v1",
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-        max_retries=0,
-    )
-    return client, sent
 
 
 def assert_every_call_answered(request: dict[str, Any]) -> None:
@@ -93,12 +61,14 @@ BAD_CALLS = [
 
 
 @pytest.mark.parametrize(("case", "name", "arguments", "phrase"), BAD_CALLS, ids=[c[0] for c in BAD_CALLS])
-def test_bad_tool_call_is_answered_and_the_loop_goes_on(case: str, name: str, arguments: str, phrase: str) -> None:
+def test_bad_tool_call_is_answered_and_the_loop_goes_on(case: str, name: str, arguments: str, phrase: str,
+                                                        scripted_model) -> None:
     memory = {"human": "Name: Bob", "agent": "I am helpful."}
     before = dict(memory)
-    client, sent = scripted_model(completion(None, ("call_1", name, arguments)), completion("Noted."))
+    model = scripted_model((None, [(name, arguments, "call_1")]), "Noted.")
+    sent = model.requests
 
-    reply = agent_step(client, "I like tea", memory, model="scripted")
+    reply = agent_step(model.client, "I like tea", memory, model="scripted")
 
     assert reply == "Noted."
     assert len(sent) == 2
@@ -110,30 +80,30 @@ def test_bad_tool_call_is_answered_and_the_loop_goes_on(case: str, name: str, ar
     assert_every_call_answered(sent[1])
 
 
-def test_section_missing_from_memory_names_the_sections_that_exist() -> None:
+def test_section_missing_from_memory_names_the_sections_that_exist(scripted_model) -> None:
     memory = {"human": "Name: Bob"}  # a memory without the 'agent' section the schema allows
-    client, sent = scripted_model(
-        completion(None, ("call_1", SAVE, '{"section": "agent", "memory": "I like jokes"}')), completion("Ok.")
-    )
-    assert agent_step(client, "hi", memory, model="scripted") == "Ok."
+    model = scripted_model((None, [(SAVE, '{"section": "agent", "memory": "I like jokes"}', "call_1")]), "Ok.")
+    sent = model.requests
+    assert agent_step(model.client, "hi", memory, model="scripted") == "Ok."
     [answer] = tool_messages(sent[1])
     assert "no memory section called 'agent'" in answer["content"]
     assert "The sections are: human." in answer["content"]
     assert memory == {"human": "Name: Bob"}
 
 
-def test_several_tool_calls_run_in_order_and_each_gets_its_own_answer() -> None:
+def test_several_tool_calls_run_in_order_and_each_gets_its_own_answer(scripted_model) -> None:
     memory = {"human": "", "agent": ""}
     calls = [
-        ("call_a", SAVE, '{"section": "human", "memory": "Name: Ada"}'),
-        ("call_b", "search_the_web", '{"query": "Ada"}'),
-        ("call_c", SAVE, '{"section": "human", "memory": "Lives in Leeds"}'),
-        ("call_d", SAVE, "not json"),
-        ("call_e", SAVE, '{"section": "agent", "memory": "I call her Ada"}'),
+        (SAVE, '{"section": "human", "memory": "Name: Ada"}', "call_a"),
+        ("search_the_web", '{"query": "Ada"}', "call_b"),
+        (SAVE, '{"section": "human", "memory": "Lives in Leeds"}', "call_c"),
+        (SAVE, "not json", "call_d"),
+        (SAVE, '{"section": "agent", "memory": "I call her Ada"}', "call_e"),
     ]
-    client, sent = scripted_model(completion(None, *calls), completion("Hello Ada!"))
+    model = scripted_model((None, calls), "Hello Ada!")
+    sent = model.requests
 
-    assert agent_step(client, "I'm Ada from Leeds", memory, model="scripted") == "Hello Ada!"
+    assert agent_step(model.client, "I'm Ada from Leeds", memory, model="scripted") == "Hello Ada!"
 
     answers = tool_messages(sent[1])
     assert [a["tool_call_id"] for a in answers] == ["call_a", "call_b", "call_c", "call_d", "call_e"]
@@ -142,17 +112,17 @@ def test_several_tool_calls_run_in_order_and_each_gets_its_own_answer() -> None:
     assert_every_call_answered(sent[1])
 
 
-@pytest.mark.parametrize(
-    "empty",
-    [completion(None), completion(""), completion("  \n "), {**completion(None), "choices": []}],
-    ids=["content null", "content empty", "content blank", "no choices"],
-)
-def test_response_with_neither_content_nor_tool_calls_is_pointed_out(empty: dict[str, Any]) -> None:
+EMPTY_ANSWERS = [None, "", "  \n ", {"id": "c", "object": "chat.completion", "created": 0, "model": "m", "choices": []}]
+
+
+@pytest.mark.parametrize("empty", EMPTY_ANSWERS, ids=["content null", "content empty", "content blank", "no choices"])
+def test_response_with_neither_content_nor_tool_calls_is_pointed_out(empty: Any, scripted_model) -> None:
     memory = {"human": "Name: Bob", "agent": ""}
     events: list[dict[str, Any]] = []
-    client, sent = scripted_model(empty, completion("Hi Bob."))
+    model = scripted_model(empty, "Hi Bob.")
+    sent = model.requests
 
-    assert agent_step(client, "hello", memory, model="scripted", on_event=events.append) == "Hi Bob."
+    assert agent_step(model.client, "hello", memory, model="scripted", on_event=events.append) == "Hi Bob."
 
     last = sent[1]["messages"]
     assert last[-1] == {"role": "user", "content": EMPTY_RESPONSE_NOTE}
@@ -161,42 +131,42 @@ def test_response_with_neither_content_nor_tool_calls_is_pointed_out(empty: dict
     assert memory == {"human": "Name: Bob", "agent": ""}
 
 
-def test_a_model_that_never_stops_is_cut_off_at_max_steps_and_keeps_what_it_saved() -> None:
-    saves = [completion(None, (f"call_{n}", SAVE, json.dumps({"section": "human", "memory": f"fact {n}"}))) for n in range(3)]
+def test_a_model_that_never_stops_is_cut_off_at_max_steps_and_keeps_what_it_saved(scripted_model) -> None:
+    saves = [(None, [(SAVE, {"section": "human", "memory": f"fact {n}"})]) for n in range(3)]
     memory = {"human": "", "agent": ""}
     events: list[dict[str, Any]] = []
-    client, sent = scripted_model(*saves)
+    model = scripted_model(*saves)
+    sent = model.requests
 
-    reply = agent_step(client, "tell me everything", memory, model="scripted", max_steps=3, on_event=events.append)
+    reply = agent_step(model.client, "tell me everything", memory, model="scripted", max_steps=3, on_event=events.append)
 
     assert "Stopped after 3 model calls" in reply and "max_steps" in reply
     assert len(sent) == 3
     assert memory["human"] == "fact 0\nfact 1\nfact 2"
-    assert events[-1] == {"type": "reply", "step": 3, "content": reply}
+    assert events[-1] == {"type": "reply", "call": 3, "content": reply}
     for request in sent:
         assert_every_call_answered(request)
 
 
-def test_max_steps_defaults_to_ten() -> None:
-    loop = [completion(None, (f"call_{n}", "no_such_tool", "{}")) for n in range(10)]
+def test_max_steps_defaults_to_ten(scripted_model) -> None:
     memory = {"human": "Name: Bob", "agent": ""}
-    client, sent = scripted_model(*loop)
-    assert "Stopped after 10 model calls" in agent_step(client, "hi", memory, model="scripted")
-    assert len(sent) == 10
+    model = scripted_model(*[(None, [("no_such_tool", "{}")])] * 10)
+    assert "Stopped after 10 model calls" in agent_step(model.client, "hi", memory, model="scripted")
+    assert len(model.requests) == 10
     assert memory == {"human": "Name: Bob", "agent": ""}
 
 
-def test_only_empty_responses_also_end_at_max_steps() -> None:
-    client, sent = scripted_model(completion(None), completion(None))
-    assert "Stopped after 2 model calls" in agent_step(client, "hi", {"human": ""}, model="scripted", max_steps=2)
-    assert len(sent) == 2
+def test_only_empty_responses_also_end_at_max_steps(scripted_model) -> None:
+    model = scripted_model(None, None)
+    assert "Stopped after 2 model calls" in agent_step(model.client, "hi", {"human": ""}, model="scripted", max_steps=2)
+    assert len(model.requests) == 2
 
 
-def test_max_steps_below_one_is_refused() -> None:
-    client, sent = scripted_model()
+def test_max_steps_below_one_is_refused(scripted_model) -> None:
+    model = scripted_model()
     with pytest.raises(ValueError, match="max_steps must be at least 1"):
-        agent_step(client, "hi", {"human": ""}, model="scripted", max_steps=0)
-    assert sent == []
+        agent_step(model.client, "hi", {"human": ""}, model="scripted", max_steps=0)
+    assert model.requests == []
 
 
 def test_a_tool_that_crashes_is_reported_to_the_model_not_raised() -> None:

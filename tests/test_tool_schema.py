@@ -7,7 +7,8 @@ from typing import Literal, Optional
 
 import pytest
 
-from helpers.agent import schema_problems
+import helpers.agent
+from helpers.schema_check import schema_problems
 from helpers.memory import CORE_MEMORY_SAVE_TOOL
 from helpers.tool_schema import function_tool, json_type, parse_docstring
 
@@ -127,3 +128,34 @@ def test_generated_schemas_validate_real_arguments() -> None:
     assert schema_problems({"query": "dog", "page": 1}, parameters) == []
     problems = schema_problems({"page": "1"}, parameters)
     assert len(problems) == 2 and "'query'" in problems[0] and "'page'" in problems[1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        ({"query": "dog", "page": True}, "argument 'page' should be an integer, not boolean"),
+        ({"query": "dog", "page": False}, "argument 'page' should be an integer, not boolean"),
+        ({"query": "dog", "weight": True}, "argument 'weight' should be a number, not boolean"),
+        ({"query": "dog", "page": 1.0}, "argument 'page' should be an integer, not number"),
+        ({"query": "dog", "exact": 1}, "argument 'exact' should be a boolean, not integer"),
+        ({"query": "dog", "tags": "a"}, "argument 'tags' should be an array, not string"),
+    ],
+)
+def test_a_bool_is_not_a_number_and_a_number_not_a_bool(arguments, problem) -> None:
+    assert schema_problems(arguments, function_tool(search)["function"]["parameters"]) == [problem]
+
+
+def test_numbers_of_either_kind_are_numbers() -> None:
+    parameters = function_tool(search)["function"]["parameters"]
+    assert schema_problems({"query": "dog", "page": 2, "weight": 1, "exact": False}, parameters) == []
+    assert schema_problems({"query": "dog", "weight": 0.5}, parameters) == []
+
+
+def test_an_enum_of_integers_refuses_true() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "enum": [1, 2]}}, "required": ["n"]}
+    assert schema_problems({"n": True}, schema) == ["argument 'n' should be an integer, not boolean"]
+    assert schema_problems({"n": 3}, schema) == ["argument 'n' must be one of 1, 2, not 3"]
+
+
+def test_the_agent_module_still_offers_schema_problems() -> None:
+    assert helpers.agent.schema_problems is schema_problems
