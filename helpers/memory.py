@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from collections.abc import Iterable
 from typing import Any
 
 # Letta gave each core memory block 2,000 characters in the era of this course (5,000 later).
@@ -74,14 +75,40 @@ def core_memory_save(memory: dict[str, str], section: str, text: str, *, limit: 
     return f"Saved to {section!r} ({len(updated)}/{limit} characters)."
 
 
-def render_block(label: str, text: str, limit: int) -> str:
-    """One section as a tagged block with its size; the text is escaped so it can't close the tag."""
-    return f'<{label} characters="{len(text)}/{limit}">\n{escape(text, quote=False)}\n</{label}>'
+# The tags that wrap memory in the prompts: lesson 1's <memory>, MemGPT's <core_memory> and <memory_metadata>.
+MEMORY_TAGS = ("memory", "core_memory", "memory_metadata")
+# Shown in place of a "<" that would open or close a memory tag or a block's tag. It looks like "<", so
+# the text reads the same, but no model takes "‹/human>" for the end of the human block.
+NEUTRAL_LT = "\u2039"  # ‹, SINGLE LEFT-POINTING ANGLE QUOTATION MARK
+
+
+def _tag_start(labels: Iterable[str]) -> re.Pattern[str]:
+    """A "<" that starts a memory tag or a block's tag, in any case, spaced or not: "<human", "</ Memory"."""
+    names = sorted({*MEMORY_TAGS, *(label for label in labels if label)}, key=len, reverse=True)
+    return re.compile(rf"<(?=\s*/?\s*(?:{'|'.join(map(re.escape, names))})(?![\w.:-]))", re.IGNORECASE)
+
+
+def escape_tags(text: str, labels: Iterable[str] = ()) -> str:
+    """`text` as a block shows it: as written, but a "<" that would open or close a memory or block tag is "‹"."""
+    return _tag_start(labels).sub(NEUTRAL_LT, text)
+
+
+def find_copied(text: str, copied: str, labels: Iterable[str] = ()) -> str | None:
+    """The part of `text` that `copied` stands for, as written or as a block shows it (None if neither)."""
+    if not copied or copied in text:
+        return copied or None
+    start = escape_tags(text, labels).find(copied)  # one character shown for each one written
+    return text[start : start + len(copied)] if start >= 0 else None
+
+
+def render_block(label: str, text: str, limit: int, *, labels: Iterable[str] = ()) -> str:
+    """One section as a tagged block with its size; its text cannot open or close a tag (see escape_tags)."""
+    return f'<{label} characters="{len(text)}/{limit}">\n{escape_tags(text, [label, *labels])}\n</{label}>'
 
 
 def compile_memory(memory: dict[str, str], *, limit: int = SECTION_LIMIT) -> str:
     """Render the memory as tagged blocks with their size; the text stays data."""
-    blocks = [render_block(section, text, limit) for section, text in memory.items()]
+    blocks = [render_block(section, text, limit, labels=memory) for section, text in memory.items()]
     return "<memory>\n" + "\n".join(blocks) + "\n</memory>"
 
 
