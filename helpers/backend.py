@@ -43,7 +43,7 @@ def _setting(name: str) -> str:
 
 
 def backend_name() -> Backend:
-    """Which backend the settings select: "openai", "custom" or "offline"."""
+    """Which backend the settings select: "openai", "custom" or "offline" (reads .env first)."""
     load_env()
     if _setting("MEMORY_LAB_OFFLINE") not in ("", "0", "false", "False"):
         return "offline"
@@ -54,11 +54,16 @@ def backend_name() -> Backend:
     return "offline"
 
 
-def model_name() -> str:
-    """The model to pass as `model=` for the selected backend."""
-    if backend_name() == "offline":
+def model_for(backend: Backend) -> str:
+    """The chat model for `backend` (OPENAI_MODEL online), from settings already loaded."""
+    if backend == "offline":
         return OFFLINE_MODEL
     return _setting("OPENAI_MODEL") or DEFAULT_MODEL
+
+
+def model_name() -> str:
+    """The model to pass as `model=` for the selected backend."""
+    return model_for(backend_name())
 
 
 def mask_key(key: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import openai
 
-from helpers.backend import backend_name, load_env
+from helpers.backend import Backend, backend_name
 from helpers.errors import explain_api_errors
 from helpers.offline import OFFLINE_EMBEDDING_MODEL
 
@@ -23,12 +23,16 @@ ONLINE_EMBEDDING_MODEL = "text-embedding-3-small"
 BATCH_SIZE = 256
 
 
+def embedding_model_for(backend: Backend) -> str:
+    """The embedding model for `backend` (OPENAI_EMBEDDING_MODEL overrides it online), from settings already loaded."""
+    if backend == "offline":
+        return OFFLINE_EMBEDDING_MODEL
+    return os.environ.get("OPENAI_EMBEDDING_MODEL", "").strip() or ONLINE_EMBEDDING_MODEL
+
+
 def embedding_model_name() -> str:
     """The embedding model for the selected backend (OPENAI_EMBEDDING_MODEL overrides it online)."""
-    if backend_name() == "offline":
-        return OFFLINE_EMBEDDING_MODEL
-    load_env()
-    return os.environ.get("OPENAI_EMBEDDING_MODEL", "").strip() or ONLINE_EMBEDDING_MODEL
+    return embedding_model_for(backend_name())
 
 
 def normalize(vectors: np.ndarray) -> np.ndarray:

@@ -1,12 +1,13 @@
 """A MemGPT-style agent, as plain data and functions: every action is a tool, memory has tiers.
 
-- Agent state is a dict: core memory blocks ({"persona", "human"}, each {"value", "limit"}),
-  the messages in the context window, recall memory (every message) and archival memory.
+- Agent state is a dict (typed below as `Agent`): core memory blocks ({"persona", "human"}, each a
+  `Block`), the messages in the context window, recall memory (every message) and archival memory.
 - The model replies to the user only through `send_message`; its plain `content` is inner
   monologue, shown to the learner (through `on_event`) but never to the user.
-- Every tool schema has a boolean `request_heartbeat`. After a batch of tool calls the step goes
+- Every tool schema has a boolean `request_heartbeat`. After a model call's tool calls the step goes
   on only if one of them asked for a heartbeat or failed (the model then gets a turn to fix it);
   otherwise, and whenever the model answers with no tool call, the step ends. This is Letta's rule.
+  Before that next call the loop adds Letta's heartbeat event, a user-role message saying why.
 """
 
 from __future__ import annotations
@@ -16,26 +17,38 @@ import inspect
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import openai
 
-from helpers.agent import Event, ToolFunction, execute_tool_call, tool_call_parts
-from helpers.archival import archival_insert, archival_search, format_archival_results, new_archive
-from helpers.backend import model_name
+from helpers.agent import (
+    EMPTY_RESPONSE_NOTE,
+    Event,
+    ToolCallError,
+    ToolFunction,
+    call_model,
+    call_tool,
+    message_dict,
+    model_calls,
+    read_tool_call,
+    tool_call_parts,
+)
+from helpers.archival import Archive, archival_insert, archival_search, format_archival_results, new_archive
+from helpers.backend import backend_name, model_for
 from helpers.embeddings import embed as embed_texts
-from helpers.errors import explain_api_errors
-from helpers.memory import MEMORY_IS_DATA, render_block
-from helpers.recall import Clock, format_recall_results, new_recall, recall_add, recall_search, utc_now
+from helpers.embeddings import embedding_model_for
+from helpers.memory import MEMORY_IS_DATA, SECTION_LIMIT, find_copied, render_block
+from helpers.paging import paginate
+from helpers.recall import Clock, RecallEntry, format_recall_results, new_recall, recall_add, recall_search, utc_now
 from helpers.tool_schema import function_tool
 
-Agent = dict[str, Any]
 Embedder = Callable[[list[str]], np.ndarray]
 
-BLOCK_LIMIT = 2000
 CONTEXT_WINDOW = 24  # messages kept in the context window (Letta counts tokens; we count messages)
 DEFAULT_PERSONA = "I am Sam, a friendly assistant with a memory I manage myself. I keep my messages short."
+PERSONA_DESCRIPTION = "Who you are: your name, your character and how you talk. Yours to keep and refine."
+HUMAN_DESCRIPTION = "What you know about the person you talk with: facts they told you, kept up to date."
 CONTEXT_ARGUMENTS = ("agent", "embed")  # given by the agent loop, never by the model
 
 MEMGPT_SYSTEM_PROMPT = """You are a MemGPT-style agent: a language model that manages its own memory with tools.
@@ -47,7 +60,8 @@ private notes the user never sees. Keep it to one or two sentences.
 - Every tool has a request_heartbeat argument. Set it to true when you need another turn right after \
 the tool runs (for example to send_message an answer after editing or searching memory). Set it to \
 false when you are done: you then wait for the user's next message. If a tool fails, you get another \
-turn anyway, to put it right.
+turn anyway, to put it right. Such a turn starts with a heartbeat event: a message from the system, \
+not from the user, saying why you have it.
 
 Your memory has three tiers:
 - Core memory (below) is always in your context: the persona block (who you are) and the human block \
@@ -66,37 +80,77 @@ HEARTBEAT_DESCRIPTION = (
     "false to wait for the user's next message."
 )
 
+# Letta's heartbeat events (letta/constants.py): why the model is called again, with no user message.
+AUTOMATED_PREFIX = "[This is an automated system message hidden from the user] "
+HEARTBEAT_REASON = f"{AUTOMATED_PREFIX}Function called using request_heartbeat=true, returning control"
+FAILED_REASON = f"{AUTOMATED_PREFIX}Function call failed, returning control"
+
 
 # ---------------------------------------------------------------------------------------------
 # Agent state and core memory.
 # ---------------------------------------------------------------------------------------------
 
 
+class Block(TypedDict):
+    """A block of core memory: its text, its size limit, what it is for, and whether the agent may edit it."""
+
+    value: str
+    limit: int  # characters
+    description: str
+    read_only: bool
+
+
+class Agent(TypedDict):
+    """Everything a MemGPT agent is: instructions, core memory, the context window, settings, recall, archival."""
+
+    name: str  # "" until a store names it
+    system: str  # the instructions
+    blocks: dict[str, Block]  # core memory, by label
+    messages: list[dict[str, Any]]  # the context window, as OpenAI message dicts
+    summary: str  # a summary of messages evicted from the context ("" until there is one)
+    context_window: int  # how many messages the context window holds
+    model: str | None  # None: the backend's default (helpers.backend.model_name())
+    embedding_model: str | None  # None: the backend's default (helpers.embeddings.embedding_model_name())
+    recall: list[RecallEntry]  # every message, with its time
+    archival: Archive  # passages outside the context
+
+
 def new_agent(
-    persona: str = DEFAULT_PERSONA, human: str = "", *, limit: int = BLOCK_LIMIT,
+    persona: str = DEFAULT_PERSONA, human: str = "", *, limit: int = SECTION_LIMIT,
     context_window: int = CONTEXT_WINDOW, system: str = MEMGPT_SYSTEM_PROMPT,
+    model: str | None = None, embedding_model: str | None = None,
 ) -> Agent:
     """A fresh agent: persona and human blocks, an empty context, empty recall and archival memory."""
     return {
+        "name": "",
         "system": system,
-        "blocks": {"persona": {"value": persona, "limit": limit}, "human": {"value": human, "limit": limit}},
+        "blocks": {
+            "persona": {"value": persona, "limit": limit, "description": PERSONA_DESCRIPTION, "read_only": False},
+            "human": {"value": human, "limit": limit, "description": HUMAN_DESCRIPTION, "read_only": False},
+        },
         "messages": [],
+        "summary": "",
         "context_window": context_window,
+        "model": model,
+        "embedding_model": embedding_model,
         "recall": new_recall(),
         "archival": new_archive(),
     }
 
 
-def _block(agent: Agent, label: str) -> dict[str, Any]:
-    """The core memory block called `label`, or a ValueError naming the blocks there are."""
+def _editable_block(agent: Agent, label: str) -> Block:
+    """The core memory block called `label`, for editing; a ValueError if there is none or it is read-only."""
     if label not in agent["blocks"]:
         raise ValueError(f"There is no core memory block {label!r}. The blocks are: {', '.join(agent['blocks'])}.")
-    return agent["blocks"][label]
+    block = agent["blocks"][label]
+    if block.get("read_only"):
+        raise ValueError(f"Block {label!r} is read-only: you can read it but not change it. Nothing was changed.")
+    return block
 
 
 def _set_block(agent: Agent, label: str, value: str) -> str:
     """Write a block's new value if it fits its limit; say how full it is."""
-    block = _block(agent, label)
+    block = _editable_block(agent, label)
     if len(value) > block["limit"]:
         raise ValueError(
             f"Block {label!r} would hold {len(value)} characters, over its limit of {block['limit']}. "
@@ -131,7 +185,7 @@ def core_memory_append(agent: Agent, label: str, content: str) -> str:
     """
     if not content.strip():
         raise ValueError("There is nothing to add: put the text in 'content'.")
-    current = _block(agent, label)["value"]
+    current = _editable_block(agent, label)["value"]
     return _set_block(agent, label, f"{current}\n{content}" if current else content)
 
 
@@ -143,12 +197,13 @@ def core_memory_replace(agent: Agent, label: str, old_content: str, new_content:
         old_content: The exact text to replace, copied from the block.
         new_content: The text to put in its place.
     """
-    current = _block(agent, label)["value"]
-    if not old_content or old_content not in current:
+    current = _editable_block(agent, label)["value"]
+    old = find_copied(current, old_content, agent["blocks"])  # as written, or as the prompt shows it
+    if old is None:
         raise ValueError(
             f"{old_content!r} is not in block {label!r}. Copy old_content exactly as the block shows it."
         )
-    return _set_block(agent, label, current.replace(old_content, new_content).strip())
+    return _set_block(agent, label, current.replace(old, new_content).strip())
 
 
 def archival_memory_insert(agent: Agent, embed: Embedder, content: str) -> str:
@@ -170,8 +225,8 @@ def archival_memory_search(agent: Agent, embed: Embedder, query: str, page: int 
         query: What to look for, in a few words.
         page: Which page of results to show; 0 is the first (most similar).
     """
-    if not agent["archival"]["passages"]:
-        return format_archival_results({"total": 0})
+    if not agent["archival"]["passages"]:  # nothing to compare with: no need to embed the query
+        return format_archival_results(paginate([], page=page))
     return format_archival_results(archival_search(agent["archival"], embed([query])[0], page=page))
 
 
@@ -247,7 +302,8 @@ def bind_tools(agent: Agent, embed: Embedder, functions: list[Callable[..., str]
 
 def render_core_memory(agent: Agent) -> str:
     """Each core memory block as a tagged section with its size and limit."""
-    return "\n".join(render_block(label, block["value"], block["limit"]) for label, block in agent["blocks"].items())
+    blocks = agent["blocks"]
+    return "\n".join(render_block(label, block["value"], block["limit"], labels=blocks) for label, block in blocks.items())
 
 
 def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:
@@ -273,15 +329,43 @@ def build_memgpt_system_prompt(agent: Agent, moment: datetime | None = None) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# The context window and recall memory.
+# Heartbeat events, the context window and recall memory.
 # ---------------------------------------------------------------------------------------------
+
+
+def letta_time(moment: datetime) -> str:
+    """A time as Letta writes it in its events (get_local_time): "2026-03-02 09:00:00 AM UTC+0000"."""
+    half = "AM" if moment.hour < 12 else "PM"  # not %p, which follows the computer's language
+    return f"{moment:%Y-%m-%d %I:%M:%S} {half} {moment:%Z%z}".strip()
+
+
+def heartbeat_event(reason: str, moment: datetime) -> dict[str, Any]:
+    """Letta's heartbeat event: a user-role message whose content is JSON saying why the model is called."""
+    return {"role": "user", "content": json.dumps({"type": "heartbeat", "reason": reason, "time": letta_time(moment)})}
+
+
+def is_loop_message(message: dict[str, Any]) -> bool:
+    """Whether a user-role message comes from the loop (a heartbeat event, a note), not from the user."""
+    content = message.get("content")
+    if message.get("role") != "user" or not isinstance(content, str):
+        return False
+    if content == EMPTY_RESPONSE_NOTE:
+        return True
+    try:
+        event = json.loads(content)
+    except ValueError:
+        return False
+    return isinstance(event, dict) and event.get("type") == "heartbeat"
 
 
 def _recall_text(message: dict[str, Any]) -> str:
     """What a message says, for searching: a user's text, what the agent sent the user, a tool result.
 
     The agent's inner monologue stays in the stored message but is not searched: it is not what was said.
+    Nor are the loop's own messages (heartbeat events): nobody said them.
     """
+    if is_loop_message(message):
+        return ""
     if message.get("role") == "assistant":
         sent = [_arguments(call).get("message") for call in message.get("tool_calls") or []
                 if tool_call_parts(call)[1] == "send_message"]
@@ -298,11 +382,13 @@ def remember(agent: Agent, message: dict[str, Any], now: Clock = utc_now) -> Non
 def trim_context(agent: Agent) -> int:
     """Evict the oldest whole turns until the context fits its window; return how many messages left it.
 
-    They stay in recall memory. A turn starts at a user message, so tool calls stay with their results.
+    They stay in recall memory. A turn starts at a user's message, so tool calls stay with their
+    results and heartbeat events with the calls that asked for them.
     """
     messages, evicted = agent["messages"], 0
     while len(messages) > agent["context_window"]:
-        next_user = next((i for i in range(1, len(messages)) if messages[i].get("role") == "user"), None)
+        next_user = next((i for i in range(1, len(messages))
+                          if messages[i].get("role") == "user" and not is_loop_message(messages[i])), None)
         if next_user is None:
             break  # only the current turn is left: never cut into it
         del messages[:next_user]
@@ -319,21 +405,42 @@ def _arguments(tool_call: Any) -> dict[str, Any]:
     """A tool call's arguments as a dict ({} if they are not a JSON object)."""
     try:
         arguments = json.loads(tool_call_parts(tool_call)[2] or "{}")
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return {}
     return arguments if isinstance(arguments, dict) else {}
 
 
+def heartbeat_requested(value: Any) -> bool:
+    """Letta's reading of `request_heartbeat`: true, or the string "true" in any case; anything else is false."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def run_tool_call(tool_call: Any, functions: dict[str, ToolFunction], tools: list[dict[str, Any]]) -> tuple[str, bool]:
+    """Run one tool call, its `request_heartbeat` taken out first; return the result and whether it asked for one.
+
+    `tools` are the schemas without `request_heartbeat`: a call that leaves it out still runs (it means false).
+    """
+    try:
+        name, arguments = read_tool_call(tool_call, functions)
+    except ToolCallError as error:
+        return str(error), False
+    asked = heartbeat_requested(arguments.pop("request_heartbeat", None))
+    return call_tool(name, arguments, functions, tools), asked
+
+
 def print_memgpt_event(event: Event) -> None:
-    """Print one event of a MemGPT step: inner monologue, or a tool call with its result."""
+    """Print one event of a MemGPT step, labelled with its model call: monologue, tool calls, heartbeats."""
+    label = f"[call {event['call']}]"
     if event["type"] == "thinking":
-        print(f"[step {event['step']}] inner monologue: {event['content']}")
+        print(f"{label} inner monologue: {event['content']}")
     elif event["type"] == "tool_call":
         heartbeat = "heartbeat requested" if event["heartbeat"] else "no heartbeat"
-        print(f"[step {event['step']}] {event['name']}({event['arguments']})")
-        print(f"[step {event['step']}]   -> {event['result']}  ({heartbeat})")
+        print(f"{label} {event['name']}({event['arguments']})")
+        print(f"{label}   -> {event['result']}  ({heartbeat})")
+    elif event["type"] == "heartbeat":
+        print(f"{label} heartbeat event: {event['content'].removeprefix(AUTOMATED_PREFIX)}")
     else:
-        print(f"[step {event['step']}] {event['content']}")
+        print(f"{label} {event['content']}")
 
 
 def memgpt_step(
@@ -348,44 +455,62 @@ def memgpt_step(
     now: Clock = utc_now,
     on_event: Callable[[Event], None] | None = None,
 ) -> str:
-    """Handle one user message; return what the agent sent with send_message ("" if it sent nothing)."""
-    tools = memgpt_tools(functions)
+    """Handle one user message; return what the agent sent with send_message ("" if it sent nothing).
+
+    `max_steps` bounds the model calls this one step may make. The models are, in order: the
+    argument, the agent's setting, the backend's default (.env is read once, for the whole step).
+    """
+    if max_steps < 1:
+        raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
+    functions = functions or MEMGPT_FUNCTIONS
+    backend = backend_name()
+    model = model or agent.get("model") or model_for(backend)
+    embedding_model = embedding_model or agent.get("embedding_model") or embedding_model_for(backend)
+    schemas = [function_tool(fn, skip=CONTEXT_ARGUMENTS) for fn in functions]  # to check what the tools get
+    tools = [with_heartbeat(schema) for schema in schemas]  # what the model sees
 
     def embed(texts: list[str]) -> np.ndarray:
         return embed_texts(client, texts, model=embedding_model)
 
+    def report(event: Event) -> None:
+        if on_event:
+            on_event(event)
+
     bound = bind_tools(agent, embed, functions)
     remember(agent, {"role": "user", "content": user_message}, now)
     sent: list[str] = []
-    for step in range(1, max_steps + 1):
+    for call in range(1, max_steps + 1):
         trim_context(agent)
         messages = [{"role": "system", "content": build_memgpt_system_prompt(agent, now())}, *agent["messages"]]
-        with explain_api_errors():
-            response = client.chat.completions.create(model=model or model_name(), messages=messages, tools=tools)
-        message = response.choices[0].message
-        remember(agent, message.model_dump(exclude_none=True, exclude={"refusal", "annotations", "audio"}), now)
-        if message.content and on_event:
-            on_event({"type": "thinking", "step": step, "content": message.content})
+        message = call_model(client, model=model, messages=messages, tools=tools)
+        if message is None:  # neither monologue nor tool call: say so, and let the model try again
+            remember(agent, {"role": "user", "content": EMPTY_RESPONSE_NOTE}, now)
+            report({"type": "note", "call": call, "content": EMPTY_RESPONSE_NOTE})
+            continue
+        remember(agent, message_dict(message), now)
+        if message.content:
+            report({"type": "thinking", "call": call, "content": message.content})
         if not message.tool_calls:
             break  # inner monologue only: the step ends and the user hears nothing
-        heartbeat = False
+        failed = asked = False
         for tool_call in message.tool_calls:
-            result = execute_tool_call(tool_call, bound, tools)
-            arguments = _arguments(tool_call)
-            failed = result.startswith("Error")
-            asked = arguments.get("request_heartbeat") is True
-            if tool_call.function.name == "send_message" and not failed:
-                sent.append(arguments["message"])
-            heartbeat = heartbeat or asked or failed
+            result, heartbeat = run_tool_call(tool_call, bound, schemas)
+            _, name, arguments = tool_call_parts(tool_call)
+            failed, asked = failed or result.startswith("Error"), asked or heartbeat
+            if name == "send_message" and not result.startswith("Error"):
+                sent.append(_arguments(tool_call)["message"])
             remember(agent, {"role": "tool", "tool_call_id": tool_call.id, "content": result}, now)
-            if on_event:
-                on_event({"type": "tool_call", "step": step, "name": tool_call.function.name,
-                          "arguments": tool_call.function.arguments, "result": result, "heartbeat": asked})
-        if not heartbeat:
+            report({"type": "tool_call", "call": call, "name": name, "arguments": arguments, "result": result,
+                    "heartbeat": heartbeat})
+        if not (failed or asked):
             break
+        if call < max_steps:  # the next call starts with Letta's heartbeat event (a failure comes first)
+            moment = now()
+            reason = FAILED_REASON if failed else HEARTBEAT_REASON
+            remember(agent, heartbeat_event(reason, moment), lambda: moment)
+            report({"type": "heartbeat", "call": call, "content": reason})
     else:
-        if on_event:
-            on_event({"type": "stopped", "step": max_steps,
-                      "content": f"(Stopped after {max_steps} model call{'' if max_steps == 1 else 's'}: raise max_steps if the agent needs more.)"})
+        report({"type": "stopped", "call": max_steps,
+                "content": f"(Stopped after {model_calls(max_steps)}: raise max_steps if the agent needs more.)"})
     trim_context(agent)
     return "\n".join(sent)

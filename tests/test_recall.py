@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from helpers.memgpt import bind_tools, conversation_search_date, memgpt_tools, new_agent
+from helpers.memgpt import bind_tools, conversation_search, conversation_search_date, memgpt_tools, new_agent
 from helpers.recall import (
     format_recall_results,
     new_recall,
@@ -103,6 +103,31 @@ def test_pages() -> None:
     assert "the pages run from 0 to 3" in format_recall_results(pages[4])
     with pytest.raises(ValueError, match="0 or more"):
         recall_search(recall, "trip", page=-1)
+
+
+def test_equal_hit_counts_keep_id_order_across_pages() -> None:
+    recall, clock = new_recall(), ticking_clock(START)
+    for n in range(23):
+        recall_add(recall, "user", f"trip note {n}" if n % 3 else f"trip plan note {n}", now=clock)
+    pages = [recall_search(recall, "trip plan", page=p, page_size=4) for p in range(6)]
+    ids = [e["id"] for page in pages for e in page["results"]]
+    best = [n for n in range(23) if n % 3 == 0]
+    assert ids == best + [n for n in range(23) if n % 3]  # both words first, then one, each oldest first
+    assert pages[0]["page_size"] == 4 and pages[0]["pages"] == 6
+
+
+def test_the_conversation_search_tool_really_pages() -> None:
+    agent = new_agent()
+    clock = ticking_clock(START)
+    for n in range(12):
+        recall_add(agent["recall"], "user", f"my trip, part {n}", now=clock)
+    search = bind_tools(agent, embed=None, functions=[conversation_search])["conversation_search"]
+    first, second, third = (search(query="trip", page=p).splitlines() for p in range(3))
+    assert first[0] == "Recall memory: 12 matching messages; page 0 (pages 0 to 2):"
+    assert [line.split("part ")[1] for line in first[1:]] == ["0", "1", "2", "3", "4"]
+    assert [line.split("part ")[1] for line in second[1:]] == ["5", "6", "7", "8", "9"]
+    assert [line.split("part ")[1] for line in third[1:]] == ["10", "11"]
+    assert search(query="trip", page=3) == "No results on page 3: the pages run from 0 to 2."
 
 
 def test_bad_dates_say_the_format() -> None:
