@@ -2,7 +2,7 @@
 
 Lesson 1's pieces (notebooks 01-04) import from here. The rest import from their own modules, as the
 notebooks do: helpers.chat_ui, helpers.checkers, helpers.errors, helpers.memgpt, helpers.archival,
-helpers.recall, helpers.embeddings, helpers.tool_schema.
+helpers.recall, helpers.paging, helpers.embeddings, helpers.tool_schema, helpers.schema_check.
 """
 
 from helpers.agent import agent_step, execute_tool_call, print_event, schema_problems

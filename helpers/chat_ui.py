@@ -10,12 +10,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
 
 import ipywidgets as widgets
 import openai
 
 from helpers.agent import Event, agent_step
+from helpers.memgpt import AUTOMATED_PREFIX
 
 Respond = Callable[[str, Callable[[Event], None]], str]
 Panels = Callable[[], dict[str, str]]
@@ -31,6 +31,18 @@ class ChatBox(widgets.VBox):
         return "memory-lab chat widget (run the notebook to use it)"
 
 
+@dataclass
+class ChatViews:
+    """The widgets a chat draws into."""
+
+    input: widgets.Text
+    send: widgets.Button
+    transcript: widgets.HTML
+    panels: dict[str, widgets.HTML]  # one per panel title
+    trace: widgets.HTML
+    accordion: widgets.Accordion  # holds the trace, collapsed at first
+
+
 @dataclass(eq=False)
 class Chat:
     """One chat: what was said, what the agent did, and the widgets that show it."""
@@ -38,15 +50,16 @@ class Chat:
     respond: Respond
     panels: Panels
     widget: ChatBox
+    views: ChatViews
     transcript: list[tuple[str, str]] = field(default_factory=list)
     trace: list[Event] = field(default_factory=list)
-    views: dict[str, Any] = field(default_factory=dict)
+    panel_text: dict[str, str] = field(default_factory=dict)  # what each panel shows, by title
     busy: bool = False
 
     def send(self, text: str) -> str | None:
         """Send one user message: run the agent, record the reply (or the error), refresh the view."""
         text = text.strip()
-        if not text or self.busy:
+        if not text or self.busy:  # busy: a message is still being answered
             return None
         self.busy = True
         self._set_enabled(False)
@@ -60,14 +73,14 @@ class Chat:
             self.transcript.append(("error", f"{type(error).__name__}: {error}"))
         finally:
             self.busy = False
-            self.views["input"].value = ""
+            self.views.input.value = ""
             self._set_enabled(True)
             self._render()
         return reply
 
     def panel_values(self) -> dict[str, str]:
         """What each panel currently shows, by title."""
-        return dict(self.views["panel_text"])
+        return dict(self.panel_text)
 
     def _on_event(self, event: Event) -> None:
         """Record one agent event and refresh, so a save shows up in the panels at once."""
@@ -76,21 +89,20 @@ class Chat:
 
     def _set_enabled(self, enabled: bool) -> None:
         """Grey out the input while the agent is working."""
-        self.views["input"].disabled = not enabled
-        self.views["send"].disabled = not enabled
+        self.views.input.disabled = not enabled
+        self.views.send.disabled = not enabled
 
     def _render(self) -> None:
         """Redraw the transcript, the panels and the trace from the chat's data."""
-        self.views["transcript"].value = render_transcript(self.transcript)
-        values = self.panels()
-        self.views["panel_text"] = dict(values)
-        for title, text in values.items():
-            view = self.views["panels"].get(title)
+        self.views.transcript.value = render_transcript(self.transcript)
+        self.panel_text = self.panels()
+        for title, text in self.panel_text.items():
+            view = self.views.panels.get(title)
             if view is not None:
                 view.value = render_panel(title, text)
-        self.views["trace"].value = render_trace(self.trace)
+        self.views.trace.value = render_trace(self.trace)
         calls = sum(1 for event in self.trace if event.get("type") == "tool_call")
-        self.views["accordion"].set_title(0, f"Trace: {calls} tool call{'s' if calls != 1 else ''}")
+        self.views.accordion.set_title(0, f"Trace: {calls} tool call{'s' if calls != 1 else ''}")
 
 
 def render_transcript(transcript: list[tuple[str, str]]) -> str:
@@ -112,12 +124,17 @@ def render_panel(title: str, text: str) -> str:
 
 
 def describe_event(event: Event) -> str:
-    """One agent event as a line of text."""
+    """One agent event as a line of text, labelled with its model call."""
+    label = f"[call {event.get('call', '?')}]"
     if event.get("type") == "tool_call":
-        return f"step {event['step']}: {event['name']}({event['arguments']}) -> {event['result']}"
+        return f"{label} {event['name']}({event['arguments']}) -> {event['result']}"
+    if event.get("type") == "heartbeat":
+        return f"{label} heartbeat event: {event['content'].removeprefix(AUTOMATED_PREFIX)}"
+    if event.get("type") == "thinking":
+        return f"{label} inner monologue: {event['content']}"
     if "content" in event:  # a reply, or a note from the loop
-        return f"step {event.get('step', '?')}: {event.get('type', 'event')}: {event['content']}"
-    return f"step {event.get('step', '?')}: {event}"
+        return f"{label} {event.get('type', 'event')}: {event['content']}"
+    return f"{label} {event}"
 
 
 def render_trace(trace: list[Event]) -> str:
@@ -150,8 +167,8 @@ def make_chat(respond: Respond, panels: Panels, *, title: str = "Chat with your 
         accordion,
     ])
     box.add_class("memory-lab-chat")
-    views = {"input": text_box, "send": send_button, "transcript": transcript_view,
-             "panels": panel_views, "panel_text": {}, "trace": trace_view, "accordion": accordion}
+    views = ChatViews(input=text_box, send=send_button, transcript=transcript_view, panels=panel_views,
+                      trace=trace_view, accordion=accordion)
     chat = Chat(respond=respond, panels=panels, widget=box, views=views)
     send_button.on_click(lambda _button: chat.send(text_box.value))
     with warnings.catch_warnings():
