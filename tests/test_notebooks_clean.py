@@ -23,9 +23,6 @@ def code_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
 
 
-pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks yet")
-
-
 @pytest.fixture(params=NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 def notebook(request) -> nbformat.NotebookNode:
     return load(request.param)
