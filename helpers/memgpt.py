@@ -488,7 +488,7 @@ def memgpt_step(
             report({"type": "note", "call": call, "content": EMPTY_RESPONSE_NOTE})
             continue
         remember(agent, message_dict(message), now)
-        if message.content:
+        if (message.content or "").strip():
             report({"type": "thinking", "call": call, "content": message.content})
         if not message.tool_calls:
             break  # inner monologue only: the step ends and the user hears nothing
