@@ -101,16 +101,13 @@ def memory_functions(agent_memory: dict[str, str]) -> dict[str, ToolFunction]:
 def call_model(
     client: openai.OpenAI, *, model: str, messages: list[Any], tools: list[dict[str, Any]]
 ) -> ChatCompletionMessage | None:
-    """One model call; its message, or None if the answer holds neither text nor a tool call.
-
-    Such an empty message must not be sent back: the API rejects an assistant message with neither.
-    Retries and timeouts come from the client (make_client); what is left becomes an AgentAPIError.
-    """
+    """One model call; its message, or None if the answer holds neither text nor a tool call."""
+    # Retries and timeouts come from the client (make_client); what is left becomes an AgentAPIError.
     with explain_api_errors():
         response = client.chat.completions.create(model=model, messages=messages, tools=tools)
     message = response.choices[0].message if response.choices else None
     if message is None or not (message.tool_calls or (message.content or "").strip()):
-        return None
+        return None  # never to be sent back: the API rejects an assistant message with neither
     return message
 
 
@@ -120,7 +117,7 @@ def message_dict(message: ChatCompletionMessage) -> dict[str, Any]:
 
 
 def model_calls(count: int) -> str:
-    """"1 model call", "3 model calls"."""
+    """How many model calls, in words: "1 model call", "3 model calls"."""
     return f"{count} model call{'' if count == 1 else 's'}"
 
 
@@ -144,10 +141,7 @@ def agent_step(
     max_steps: int = 10,
     on_event: Callable[[Event], None] | None = None,
 ) -> str:
-    """Handle one user message: loop model calls and tool calls until the model replies.
-
-    `max_steps` bounds the model calls this one step may make.
-    """
+    """Handle one user message (one agent step): model calls and tool calls, at most `max_steps` calls."""
     if max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
     model = model or model_name()  # .env is read once per step, not once per model call

@@ -416,10 +416,8 @@ def heartbeat_requested(value: Any) -> bool:
 
 
 def run_tool_call(tool_call: Any, functions: dict[str, ToolFunction], tools: list[dict[str, Any]]) -> tuple[str, bool]:
-    """Run one tool call, its `request_heartbeat` taken out first; return the result and whether it asked for one.
-
-    `tools` are the schemas without `request_heartbeat`: a call that leaves it out still runs (it means false).
-    """
+    """Run one tool call, `request_heartbeat` taken out first; return the result and whether it asked for one."""
+    # `tools` are the schemas without request_heartbeat: a call that leaves it out still runs (it means false).
     try:
         name, arguments = read_tool_call(tool_call, functions)
     except ToolCallError as error:
@@ -455,14 +453,11 @@ def memgpt_step(
     now: Clock = utc_now,
     on_event: Callable[[Event], None] | None = None,
 ) -> str:
-    """Handle one user message; return what the agent sent with send_message ("" if it sent nothing).
-
-    `max_steps` bounds the model calls this one step may make. The models are, in order: the
-    argument, the agent's setting, the backend's default (.env is read once, for the whole step).
-    """
+    """Handle one user message in at most `max_steps` model calls; return what the agent sent the user."""
     if max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
     functions = functions or MEMGPT_FUNCTIONS
+    # Each model: the argument, else the agent's setting, else the backend's default (.env read once per step).
     backend = backend_name()
     model = model or agent.get("model") or model_for(backend)
     embedding_model = embedding_model or agent.get("embedding_model") or embedding_model_for(backend)
