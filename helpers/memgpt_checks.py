@@ -102,11 +102,15 @@ def check_step_continues(fn: Callable[[ToolCalls], bool]) -> bool:
 # ----- 06: archival memory -------------------------------------------------------------------
 
 
-def _ranking(matrix: np.ndarray, query: np.ndarray) -> list[int]:
-    """Every row index, most cosine-similar to `query` first; equal similarities in row order."""
+def _scores(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """The rows' cosine similarities to `query`, in float64."""
     rows = np.asarray(matrix, dtype=np.float64)
-    scores = (rows / np.linalg.norm(rows, axis=1, keepdims=True)) @ (query / np.linalg.norm(query))
-    return sorted(range(len(rows)), key=lambda i: (-scores[i], i))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)) @ (query / np.linalg.norm(query))
+
+
+def _ranking(scores: np.ndarray) -> list[int]:
+    """Every row index, most similar first; equal similarities in row order."""
+    return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
 
 
 def _indices(got: Any, name: str) -> list[int]:
@@ -129,21 +133,16 @@ def _order_problem(got: list[int], want: list[int], scores: np.ndarray, label: s
             f"search ranks them the same way: expected {want}, got {got}")
 
 
-def _scores(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Cosine similarities, in float64, for explaining a wrong order."""
-    rows = np.asarray(matrix, dtype=np.float64)
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)) @ (query / np.linalg.norm(query))
-
-
 def check_top_k(fn: Callable[[np.ndarray, np.ndarray, int], Any]) -> bool:
     """Check `top_k(matrix, query, k)`: the indices of the k rows most cosine-similar to query, best first."""
     fn, returned = watch(fn)
     rng = np.random.default_rng(6)
 
     def on(matrix: np.ndarray, query: np.ndarray, k: int, label: str) -> str | None:
-        want = _ranking(matrix, query)[:k]
+        scores = _scores(matrix, query)
+        want = _ranking(scores)[:k]
         got = _indices(fn(matrix, query, k), "top_k")
-        return None if got == want else _order_problem(got, want, _scores(matrix, query), label)
+        return None if got == want else _order_problem(got, want, scores, label)
 
     def small() -> str | None:
         matrix = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32)
@@ -181,7 +180,8 @@ def check_search_page(fn: Callable[[np.ndarray, np.ndarray, int, int], Any]) -> 
     fn, returned = watch(fn)
 
     def pages(matrix: np.ndarray, query: np.ndarray, page_size: int, label: str) -> str | None:
-        want = _ranking(matrix, query)
+        scores = _scores(matrix, query)
+        want = _ranking(scores)
         count = -(-len(want) // page_size)
         got = [_indices(fn(matrix, query, page, page_size), "search_page") for page in range(count)]
         flat = [row for page in got for row in page]
@@ -197,7 +197,7 @@ def check_search_page(fn: Callable[[np.ndarray, np.ndarray, int, int], Any]) -> 
         for page, rows in enumerate(got):
             expected = want[page * page_size : (page + 1) * page_size]
             if rows != expected:
-                return _order_problem(rows, expected, _scores(matrix, query), f"{label}, page {page} of {page_size}")
+                return _order_problem(rows, expected, scores, f"{label}, page {page} ({page_size} a page)")
         return None
 
     def ties() -> str | None:
