@@ -8,7 +8,6 @@ import numpy as np
 import openai
 import pytest
 
-from helpers.backend import make_client
 from helpers.memgpt import (
     archival_memory_search,
     build_memgpt_system_prompt,
@@ -18,7 +17,7 @@ from helpers.memgpt import (
     new_agent,
     send_message,
 )
-from helpers.offline import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, OFFLINE_MODEL, offline_embedding
+from helpers.offline import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, OFFLINE_MODEL, offline_client, offline_embedding
 
 ALL_TOOLS = memgpt_tools()
 NO_REPLACE = memgpt_tools([send_message, core_memory_append, archival_memory_search, conversation_search])
@@ -28,7 +27,7 @@ NO_SEARCH = memgpt_tools([send_message, core_memory_append])
 
 @pytest.fixture(scope="module")
 def client() -> openai.OpenAI:
-    return make_client()
+    return offline_client()
 
 
 def system(human: str = "") -> dict:
@@ -96,7 +95,7 @@ FIRST_MOVES = [
     ("something still in context is answered without a search",
      "", [user("My sister Alice lives in Oslo"), {"role": "assistant", "content": "ok"}],
      "Where does my sister live?", ALL_TOOLS,
-     [("send_message", {"message": 'You told me: "My sister Alice lives in Oslo"', "request_heartbeat": False})]),
+     [("send_message", {"message": "Your sister Alice lives in Oslo.", "request_heartbeat": False})]),
     ("something out of context is searched for",
      "", [], "Where does my sister live?", ALL_TOOLS,
      [("archival_memory_search", {"query": "sister live", "page": 0, "request_heartbeat": True})]),

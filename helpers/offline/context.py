@@ -168,6 +168,17 @@ LETTA_ENTRY = re.compile(r"^timestamp: (?P<time>[^,]*), (?:memory: |(?P<role>use
 EMPTY_RESULT = re.compile(r"^(?:no results|no messages|archival memory is empty|nothing found|\[\]$)", re.I)
 
 
+TIME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<hm>\d{1,2}:\d{2})(?::\d{2}(?:\.\d+)?)?\s*(?P<ampm>[AP]M)?")
+
+
+def tidy_time(stamp: Any) -> str | None:
+    """A timestamp as "2024-09-30 18:12" (or "... 06:12 PM" as Letta writes it), or None."""
+    match = TIME.search(str(stamp)) if stamp else None
+    if not match:
+        return str(stamp) if stamp else None
+    return f"{match.group('date')} {match.group('hm')}" + (f" {match.group('ampm')}" if match.group("ampm") else "")
+
+
 def _hit_from_dict(entry: dict[str, Any]) -> Hit | None:
     """A hit from a dict result (newer Letta): content/text/memory/message, timestamp, role."""
     for name in ("content", "text", "memory", "message", "passage"):
@@ -175,7 +186,7 @@ def _hit_from_dict(entry: dict[str, Any]) -> Hit | None:
         if isinstance(value, str) and value.strip():
             role = entry.get("role") if isinstance(entry.get("role"), str) else None
             time = entry.get("timestamp") or entry.get("time") or entry.get("created_at")
-            return Hit(spoken_text(value).strip(), role, str(time)[:16].replace("T", " ") if time else None)
+            return Hit(spoken_text(value).strip(), role, tidy_time(time))
     return None
 
 
@@ -193,7 +204,7 @@ def _hits_from_json(value: Any) -> list[Hit]:
             hit = _hit_from_dict(entry)
         elif isinstance(entry, str):
             letta = LETTA_ENTRY.match(entry)
-            hit = Hit(spoken_text(letta.group("text")).strip(), letta.group("role"), letta.group("time")[:16]) if letta else Hit(entry)
+            hit = Hit(spoken_text(letta.group("text")).strip(), letta.group("role"), tidy_time(letta.group("time"))) if letta else Hit(entry)
         else:
             hit = None
         if hit and hit.text:

@@ -310,6 +310,7 @@ def normalize(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
+QUESTION_WORD = r"(?:how|what|what's|who|where|when|why|which|can you|could you|do you|are you|is it)"
 ABBREVIATIONS = TITLES | {"st", "jr", "sr", "mt", "vs", "etc"}
 FIRST_PERSON_START = r"(?:i|i'm|im|i've|i'd|i'll|my|i am|call me|name's|it's|it is)\b"
 
@@ -329,11 +330,13 @@ def clauses(text: str) -> list[tuple[str, bool]]:
         pieces.append((text[start : match.start()], "?" in match.group()))
         start = match.end()
     pieces.append((text[start:], False))
-    split = re.compile(rf"(?:,\s*|\s+)(?:and|but|so|also)\s+(?={FIRST_PERSON_START})|,\s+(?={FIRST_PERSON_START})", re.I)
+    split = re.compile(
+        rf"(?:,\s*|\s+)(?:and|but|so|also)\s+(?={FIRST_PERSON_START})|,\s+(?={FIRST_PERSON_START}|{QUESTION_WORD}\b)", re.I
+    )
     out = []
     for piece, asked in pieces:
-        parts = [part.strip() for part in split.split(piece)]
-        out.extend((part, asked) for part in parts if part and re.search(r"\w", part))
+        parts = [part.strip() for part in split.split(piece) if part and re.search(r"\w", part)]
+        out.extend((part, asked and index == len(parts) - 1) for index, part in enumerate(parts))
     return out
 
 
@@ -355,7 +358,7 @@ CORRECTION_OPENERS = re.compile(
     re.I,
 )
 HEDGES = re.compile(
-    r"\b(?:maybe|perhaps|probably|might|i think|i guess|i suppose|i believe|not sure|if|would|wish|hope|"
+    r"\b(?:maybe|perhaps|probably|might|i think|i guess|i suppose|i believe|not sure|if|would|i wish|i hope|hopefully|"
     r"pretend|imagine|suppose|what if|let's say|kidding|joking|jk|could be|sometimes)\b|\"",
     re.I,
 )
@@ -616,7 +619,7 @@ def _read_my(clause: str) -> Fact | None:
 DURABLE_VERBS = set(
     """live work like love enjoy prefer hate dislike adore have own speak play study teach drink eat cook drive ride
     swim read write collect grow keep use know support follow watch listen practise practice volunteer attend go
-    run sing paint dance bake climb code knit garden train wear need""".split()
+    run sing paint dance bake climb code knit garden train wear""".split()
 )
 PAST_VERBS = set("moved grew lived worked studied graduated married adopted bought started joined retired quit "
                  "got learned learnt taught".split())
@@ -667,7 +670,7 @@ def _read_i_verb(clause: str) -> Fact | None:
         return None
     if lower in ("have", "has got", "got") and (HAVE_NOT_FACTS.match(rest) or not rest):
         return None
-    if lower in ("go", "use", "need", "know", "keep", "run", "wear", "train", "got") and not rest:
+    if lower in ("go", "use", "know", "keep", "run", "wear", "train", "got") and not rest:
         return None
     if rest and (BAD_OBJECT.match(rest) or not _value_ok(rest)) or re.search(r"\bi\b", rest, re.I):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from helpers.offline.chat_policy import decide_chat
@@ -11,6 +12,7 @@ from helpers.offline.memgpt_policy import decide_memgpt
 from helpers.offline.tools import Decision, best_tool, call, memory_tool, reply_tool
 
 FORCED = "The request asks me to call a tool; this one fits best."
+QUOTED = re.compile(r"(?:^|\s)(?P<q>['\"])(?P<words>[^'\"]+)(?P=q)(?=\s|$|[.,!?;:])")
 
 
 def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool = True) -> Decision:
@@ -35,7 +37,9 @@ def _forced_call(conversation: Conversation, tool: dict[str, Any], decision: Dec
     """A call of `tool` the request insists on, with the most sensible arguments the context gives."""
     said = conversation.user_text.strip()
     reply = decision.reply or decision.content or ""
-    values: dict[str, Any] = {"message": reply, "query": " ".join(keywords(said)) or said, "fallback": said, "page": 0}
+    quote = QUOTED.search(said)  # "push 'water the plants' to the queue": the quoted words are the argument
+    values: dict[str, Any] = {"message": reply, "query": " ".join(keywords(said)) or said,
+                              "fallback": quote.group("words") if quote else said, "page": 0}
     if tool is memory_tool(conversation.tools) and said:
         values["content"] = f'The human said: "{said}"'
     is_reply = tool is reply_tool(conversation.tools)

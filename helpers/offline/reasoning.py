@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,11 +85,13 @@ def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat
     """The tool call that saves `fact`: replace the old line if a replace tool and the line are there, else append."""
     replace = memory_tool(conversation.tools, replace=True)
     line = conversation.memory_line(fact.old) if fact.old else None
-    if replace and line:
+    if replace and line and fact.old:
         old_fact = record(line.text)
-        whole = old_fact is not None and old_fact.key == fact.key
-        old, new = (line.text, fact.sentence) if whole else (fact.old, fact.value)
-        values = {"section": line.block or None, "old": old, "new": new, "content": new}
+        if old_fact is not None and old_fact.key == fact.key and re.match(r"(?i)the (?:human|user)\b", line.text):
+            new = fact.sentence  # a sentence of memory: the user's new words take its place
+        else:  # "First name: Sarah", or a line with more in it: only the value changes
+            new = re.sub(re.escape(fact.old), fact.value, line.text, count=1, flags=re.I)
+        values = {"section": line.block or None, "old": line.text, "new": new, "content": new}
         return call(replace, values, thought=thought, heartbeat=heartbeat)
     append = memory_tool(conversation.tools)
     if append is None:
