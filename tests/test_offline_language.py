@@ -14,6 +14,7 @@ import pytest
 
 from helpers.memory import CORE_MEMORY_SAVE_TOOL, build_system_prompt, new_memory
 from helpers.offline import OFFLINE_MODEL, offline_client
+from helpers.offline.reasoning import FALLBACK
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +130,16 @@ NOT_NAMES = [
     # hedges, negations, other people
     "I think I'm Bob", "Maybe my name is Bob", "If my name were Bob", "I'm not Bob", "My name isn't Bob",
     "My friend's name is Bob", "His name is Bob", "Her name is Alice", "Bob is my brother",
-    "My sister is called Alice", "I'm Bob's sister", "I'm Sarah's mum", "i'm bob", "im bob",
+    "My sister is called Alice", "I'm Bob's sister", "I'm Sarah's mum", "I'm Bob-tired", "Bob and I are friends",
     "I have a dog called Rex", "I met Bob yesterday", "I love Paris",
 ]
+
+
+@pytest.mark.parametrize("text", ["i'm bob", "im bob", "i am bob", "this is bob"])
+def test_a_lowercase_name_after_im_is_not_certain_so_it_asks(client, text):
+    choice = respond(client, text)
+    assert not choice.message.tool_calls
+    assert choice.message.content in ('If "bob" is your name, tell me "My name is Bob".', FALLBACK)
 
 
 def test_there_are_about_a_hundred_non_name_sentences():
