@@ -362,6 +362,11 @@ HEDGES = re.compile(
     r"pretend|imagine|suppose|what if|let's say|kidding|joking|jk|could be|sometimes)\b|\"",
     re.I,
 )
+TRAILING_FILLERS = re.compile(
+    r"(?:[\s,]+(?:eh|lol|haha|hehe|lmao|thanks|thank you|please|you know|btw|by the way|ok|okay|right|innit|x|xx|"
+    r":\)|:-\)|:d|;\)|<3))+\s*$",
+    re.I,
+)
 NEGATION = re.compile(r"\b(?:not|n't|never|no longer)\b", re.I)
 REMEMBER = re.compile(
     r"^(?:(?:please|can you|could you|would you|will you|i want you to|i'd like you to)\s+)?"
@@ -423,7 +428,9 @@ NAME_MARKERS = re.compile(
     r"^(?:my (?:first |full |real |actual |given )?name(?:'s| is)(?: actually| really| now)?"
     r"|(?:the )?name's|(?:you can |please |just )?call me|(?:people|everyone|everybody|friends|my friends|"
     r"they|most people|folks|everybody) (?:call|calls) me|i go by(?: the name(?: of)?)?"
-    r"|i(?:'m| am|m) (?:called|named|known as)|i(?:'m| am) (?:also |usually )?known as)\s+",
+    r"|i(?:'m| am|m) (?:called|named|known as)|i(?:'m| am) (?:also |usually )?known as"
+    r"|(?:you may|you can|you could|feel free to|please|just) call me|i(?:'d)? prefer(?: to be called| to go by)"
+    r"|i(?:'d)? like to be called)\s+",
     re.I,
 )
 WEAK_NAME_MARKERS = re.compile(r"^(?:i'm|i am|im|this is)(?: actually| really)?\s+", re.I)
@@ -465,6 +472,7 @@ def _read_clause(clause: str, asked: bool, reading: Reading, all_lower: bool, fi
     if re.search(r"\s*,?\s*\b(?:actually|instead)\s*$", clause, re.I):
         reading.correction = True
         clause = re.sub(r"\s*,?\s*\b(?:actually|instead)\s*$", "", clause, flags=re.I)
+    clause = TRAILING_FILLERS.sub("", clause).strip()
     if THANKS.match(clause):
         reading.thanks = True
         return
@@ -513,6 +521,12 @@ def _read_statement(clause: str, reading: Reading, all_lower: bool) -> None:
             return
         _read_i_am(rest, reading, all_lower)
         return
+    here = re.match(r"^(?:it's |it is )?(?P<rest>.+?)\s+here$", clause, re.I)
+    if here:
+        name = read_name(here.group("rest"), lowercase=False) if not all_lower else None
+        if name and name[1] >= len(here.group("rest")):
+            reading.facts.append(Fact(f"{SUBJECT}'s name is {name[0]}", "name", name[0]))
+            return
     it_is = IT_IS.match(clause)
     if it_is and reading.correction:
         value = clause[it_is.end() :].strip()
@@ -536,9 +550,13 @@ LASTING = PEOPLES | set(
     """vegan vegetarian pescatarian allergic married single divorced engaged widowed separated pregnant retired
     unemployed self-employed diabetic deaf blind asthmatic epileptic autistic dyslexic gay straight bi bisexual
     lesbian trans transgender queer nonbinary non-binary left-handed right-handed colourblind colorblind
-    colour-blind color-blind lactose gluten-free sober introverted extroverted religious atheist agnostic
+    colour-blind color-blind lactose gluten gluten-free sober introverted extroverted religious atheist agnostic
     fluent bilingual trilingual""".split()
 )
+NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)")
+INTENSIFIERS = set("so very really quite pretty super extremely totally kinda rather too incredibly absolutely "
+                   "completely a bit little feeling".split())
 NOT_A_ROLE = re.compile(r"^an? (?:bit|little|tad|lot|few|couple|bit of|kind of|sort of)\b", re.I)
 VALUE_OK = re.compile(r"^[^\"{}\[\]<>]{1,120}$")
 YOU = re.compile(r"\b(?:you|your|yours|yourself|u|ur)\b", re.I)
@@ -553,11 +571,11 @@ def _read_i_am(rest: str, reading: Reading, all_lower: bool) -> None:
     """What follows "I'm": a role, a lasting state, an age, where from; or something understood."""
     rest = rest.strip()
     lowered = rest.lower()
-    first = lowered.split()[0] if lowered.split() else ""
+    first = lowered.split()[0].strip(",;:") if lowered.split() else ""
     if not _value_ok(rest):
         return
     you = f"you're {objects_second(rest)}"
-    if re.match(r"^\d{1,3}(?: years? old| yo)?$", lowered):
+    if re.match(rf"^(?:\d{{1,3}}|{NUMBER_WORDS}(?:-{NUMBER_WORDS})?)(?: years? old| yo)?$", lowered):
         reading.facts.append(_fact(f"{SUBJECT} is {rest}"))
     elif re.match(r"^an? ", lowered) and not NOT_A_ROLE.match(lowered):
         reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
@@ -566,8 +584,8 @@ def _read_i_am(rest: str, reading: Reading, all_lower: bool) -> None:
     elif first in LASTING or (first in ("also", "very", "strictly", "happily", "recently", "now") and
                               len(lowered.split()) > 1 and lowered.split()[1] in LASTING):
         reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
-    elif first in STATES or first in ("so", "very", "really", "quite", "a", "in", "at", "on", "here", "back",
-                                      "feeling", "not") or first.endswith("ing") or first in VERBS:
+    elif first in STATES or first in INTENSIFIERS or first in ("a", "in", "at", "on", "here", "back", "not") \
+            or first.endswith("ing") or first in VERBS:
         reading.understood.append(you)
     elif all_lower and is_name_word(first) and len(lowered.split()) == 1:
         reading.unsure_name = rest
@@ -621,7 +639,7 @@ DURABLE_VERBS = set(
     swim read write collect grow keep use know support follow watch listen practise practice volunteer attend go
     run sing paint dance bake climb code knit garden train wear""".split()
 )
-PAST_VERBS = set("moved grew lived worked studied graduated married adopted bought started joined retired quit "
+PAST_VERBS = set("used moved grew lived worked studied graduated married adopted bought started joined retired quit "
                  "got learned learnt taught".split())
 HAVE_NOT_FACTS = re.compile(
     r"^(?:to|been|had|got to|gotta|no|nothing|some questions?|an? (?:question|problem|idea|doubt|suggestion|"
@@ -657,11 +675,13 @@ def _read_i_verb(clause: str) -> Fact | None:
             return None  # "I've been ...", "I've moved ...": perfect tenses are events, not facts
     if lower in PAST_VERBS and not negation:
         conjugated = verb
-        if lower == "grew" and not rest.lower().startswith("up"):
+        if lower == "grew" and not rest.lower().startswith("up") or lower == "used" and not rest.lower().startswith("to "):
             return None
     elif lower in DURABLE_VERBS or lower == "has got":
         if negation in ("don't", "do not"):
             conjugated = f"{'doesn' + chr(39) + 't' if negation == 'don' + chr(39) + 't' else 'does not'} {verb}"
+        elif negation == "never":
+            conjugated = f"never {third_person_verb(verb)}"
         elif negation:
             conjugated = f"{negation} {verb}"
         else:
@@ -674,7 +694,7 @@ def _read_i_verb(clause: str) -> Fact | None:
         return None
     if rest and (BAD_OBJECT.match(rest) or not _value_ok(rest)) or re.search(r"\bi\b", rest, re.I):
         return None
-    if lower in ("live", "work", "moved") and not re.match(r"^(?:in|at|as|for|to|with|from|near|on)\b", rest, re.I):
+    if lower in ("live", "work", "moved", "lived", "worked") and not re.match(r"^(?:in|at|as|for|to|with|from|near|on)\b", rest, re.I):
         return None
     sentence = f"{SUBJECT} {adverbs}{conjugated} {objects_in_third_person(rest)}".strip()
     return _fact(re.sub(r"\s+", " ", sentence))

@@ -35,6 +35,8 @@ FUNCTION_WORDS = _words("""
     certainly actually really honestly basically literally seriously totally exactly kinda sorta gonna
     wanna gotta dunno whatever though although because since unless whether yet instead anyway else
     kind sort bit lot little few couple half bunch part same different new old own
+    whenever wherever whatever however whoever anytime sometime anywhere everywhere somewhere asap
+    super extremely incredibly absolutely completely rather fairly
 """)
 
 # Verbs and their forms that can follow "I'm", "call me", "my name is".
@@ -160,4 +162,5 @@ def is_name_word(word: str) -> bool:
         return True
     if lower in NOT_NAMES or lower.removesuffix("'s") in NOT_NAMES:
         return False
-    return not NOT_NAME_ENDING.search(lower)
+    last = re.split(r"[-']", lower)[-1]  # Al-Sayed: the ending that counts is Sayed's
+    return last in NAME_EXCEPTIONS or not NOT_NAME_ENDING.search(last)

@@ -188,7 +188,7 @@ def answer_from_context(conversation: Conversation, question: Question) -> str |
         found = _answer_key(conversation, question.key)
         if found:
             return found
-    if not question.about_me or not question.keywords:
+    if not question.keywords:
         return None
     best: tuple[int, str] | None = None
     for line in conversation.memory:
@@ -200,7 +200,8 @@ def answer_from_context(conversation: Conversation, question: Question) -> str |
         score = overlap(question.keywords, text)
         if score and (best is None or score > best[0]):
             best = (score, f'You told me: "{text}"')
-    if best and enough_overlap(question.keywords, best[0]):
+    # A question about the human needs a good overlap; any other ("Where does Alice live?") a full one.
+    if best and (enough_overlap(question.keywords, best[0]) if question.about_me else best[0] == len(question.keywords) > 1):
         return best[1]
     return None
 
