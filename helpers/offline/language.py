@@ -440,11 +440,25 @@ NEGATED_NAME = re.compile(
 )
 
 
+def case_says_nothing(text: str) -> bool:
+    """Whether capitals carry no meaning in a text: all lowercase, all capitals, or Title Case Typing.
+
+    Then a capitalised word after "I'm" is not a sign of a name ("This Is Fun", "I'M BOB").
+    """
+    if not any(ch.isupper() for ch in text) or text.upper() == text:
+        return True
+    for clause, _ in clauses(text):
+        words = re.findall(WORD, clause)[1:]
+        if any(w[0].isupper() and w.lower() in (FUNCTION_WORDS | VERBS) - {"i", "i'm", "i've", "i'd", "i'll"} for w in words):
+            return True
+    return False
+
+
 def read_message(text: str) -> Reading:
     """Read a user message: the facts it states, corrections, questions, requests."""
     text = normalize(text).strip()
     reading = Reading()
-    all_lower = not any(ch.isupper() for ch in text) or text.upper() == text
+    all_lower = case_says_nothing(text)
     body = text
     remember = REMEMBER.match(FILLERS.sub("", GREETING.sub("", text)))
     if remember:

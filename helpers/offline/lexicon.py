@@ -65,7 +65,7 @@ STATES = _words("""
     rich right sad safe scared serious short shy sick silly sleepy slow small smart sore special stressed
     strong stuck stupid sure surprised sweet tall terrible thankful thirsty tired tough true ugly unhappy
     unwell upset useful warm weak weird well wet whole wild wise wonderful worried wrong young awesome
-    amazing brilliant excellent perfect terrific fabulous horrible awful sorry certain uncertain unsure
+    fun amazing brilliant excellent perfect terrific fabulous horrible awful sorry certain uncertain unsure
     stoked thrilled delighted hyped pumped chill bummed gutted knackered shattered beat wrecked done
     married single divorced engaged widowed separated pregnant retired unemployed employed self-employed
     vegan vegetarian pescatarian allergic diabetic deaf blind asthmatic epileptic autistic dyslexic

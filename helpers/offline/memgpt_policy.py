@@ -108,8 +108,11 @@ def _first_move(conversation: Conversation) -> Decision:
         made = remember_call(conversation, reading.remember, thought=thought, heartbeat=True)
         if made:
             return _act(thought, [made], "I'll remember that.")
-    if reading.about_me or plan.known or plan.new or plan.unsure or reading.unsure_name:
-        return _send(conversation, other_reply(conversation, reading, plan, saves=True), "I can answer from my context.")
+    if plan.unsure or reading.unsure_name:
+        return _send(conversation, other_reply(conversation, reading, plan, saves=False),
+                     "I can't read that with certainty; I'll save nothing and say what I understood.")
+    if reading.about_me or plan.known or plan.new:
+        return _send(conversation, other_reply(conversation, reading, plan, saves=False), "I can answer from my context.")
     for question in reading.questions:
         if answer_from_context(conversation, question):
             continue
@@ -118,10 +121,10 @@ def _first_move(conversation: Conversation) -> Decision:
             if search:
                 return _search(conversation, search, _query(question), not_known(question))
     if reading.questions:
-        text = join(answers(conversation, reading)) or other_reply(conversation, reading, plan, saves=True)
+        text = join(answers(conversation, reading)) or other_reply(conversation, reading, plan, saves=False)
         found = any(answer_from_context(conversation, q) for q in reading.questions)
         return _send(conversation, text, "I can answer from my context." if found else "A question I can't answer; I'll say so.")
-    text = other_reply(conversation, reading, plan, saves=True)
+    text = other_reply(conversation, reading, plan, saves=False)  # recall memory keeps every message anyway
     if reading.understood and not reading.facts:
         return _send(conversation, text, "Not a lasting fact for core memory; it stays in recall memory anyway.")
     if reading.greeting or reading.thanks or reading.bye:
