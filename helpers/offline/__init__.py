@@ -5,7 +5,7 @@ enough to show every step of the course, and it is honest about what it does not
 real model it sees only the request (the messages and the tools), keeps no state between calls, and
 does not follow the rules in a system prompt: it reads the prompt only for memory.
 
-What it understands (see `language`): facts the human states about themselves, saved in their own words
+What it understands (see `statements`): facts the human states about themselves, saved in their own words
 in the third person ("my dog is called Rex" -> "The human's dog is called Rex"): names (one to three
 capitalised words in any cased script, after "my name is", "I'm", "call me", "I go by", ...), where they
 live, what they like, have, are (vegan, Italian, a nurse, allergic to ...), "my <thing> is ...";
@@ -42,10 +42,12 @@ It is served through the SDK's own HTTP layer (an `httpx2.MockTransport`), so th
 and the response are the SDK's real objects. The same request always gets a byte-identical response:
 ids are derived from the request, and `created` is 0. Token counts in `usage` are estimates.
 
-The rooms: `server` (HTTP and request checks), `language` and `lexicon` (what a sentence states or
-asks), `context` (the request as the tutor reads it), `tools` (choosing tools, filling arguments),
-`reasoning` (shared by both policies), `chat_policy` (lesson 1), `memgpt_policy` (notebooks 05-07),
-`policy` (which one, and the request's controls), `embeddings`.
+The rooms: `server` (HTTP and request checks); what a sentence states or asks: `statements` (the
+message, clause by clause), `names` and `lexicon` (what is and is not a name), `questions`, `language`
+(facts as memory holds them, and person: I -> the human -> you); `context` (the request as the tutor
+reads it); `tools` (choosing tools, filling arguments); `reasoning` (shared by both policies);
+`chat_policy` (lesson 1); `memgpt_policy` (notebooks 05-07); `policy` (which one, and the request's
+controls); `embeddings`.
 """
 
 from helpers.offline.embeddings import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, offline_embedding

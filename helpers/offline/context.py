@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpers.offline.language import Fact, normalize, read_message, record
+from helpers.offline.language import Fact, record
+from helpers.offline.statements import read_message
 
 ALERT_TYPES = ("heartbeat", "system_alert", "login")
 ALERT_OPENINGS = (
@@ -358,8 +359,3 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
         for fact in _facts_in(message):
             conversation.known.setdefault(fact.key, []).append(fact)
     return conversation
-
-
-def quoted(text: str) -> str:
-    """A user's words, tidied for quoting back."""
-    return normalize(text).strip()

@@ -11,17 +11,9 @@ import re
 from typing import Any
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
-from helpers.offline.language import (
-    Question,
-    capitalised,
-    enough_overlap,
-    key_matches,
-    overlap,
-    read_message,
-    read_question,
-    record,
-    search_words,
-)
+from helpers.offline.language import capitalised, record
+from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
+from helpers.offline.statements import read_message
 from helpers.offline.reasoning import (
     answer_from_context,
     answers,

@@ -7,7 +7,7 @@ from typing import Any
 
 from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
-from helpers.offline.language import keywords
+from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
 from helpers.offline.tools import Decision, best_tool, call, memory_tool, reply_tool
 

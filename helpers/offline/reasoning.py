@@ -7,20 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers.offline.context import Call, Conversation, is_alert, message_text, spoken_text
-from helpers.offline.language import (
-    Fact,
-    Question,
-    Reading,
-    capitalised,
-    enough_overlap,
-    key_matches,
-    overlap,
-    question_label,
-    read_message,
-    read_name,
-    record,
-    second_person,
-)
+from helpers.offline.language import Fact, capitalised, record, second_person
+from helpers.offline.names import read_name
+from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, question_label
+from helpers.offline.statements import Reading, read_message
 from helpers.offline.tools import call, memory_tool
 
 FALLBACK = (
