@@ -517,3 +517,17 @@ def test_arguments_are_read_from_names_types_enums_and_descriptions(client, prop
     (arguments,) = saved_arguments(ask(client, [{"role": "user", "content": "My name is Bob"}], [{"type": "function", "function": tool}]))
     assert arguments == expected
     assert schema_problems(arguments, tool["parameters"]) == []
+
+
+def test_a_letta_packed_user_message_is_read_as_the_user_speaking(client):
+    packed = json.dumps({"type": "user_message", "message": "My name is Bob", "time": "2024-10-01 09:00:00 AM PDT-0700"})
+    (arguments,) = saved_arguments(ask(client, with_memory(new_memory(), packed), [CORE_MEMORY_SAVE_TOOL]))
+    assert arguments == {"section": "human", "memory": "The human's name is Bob"}
+
+
+def test_the_agent_loops_own_note_is_not_the_user(client):
+    from helpers.agent import EMPTY_RESPONSE_NOTE
+
+    messages = [*with_memory({"human": "The human's name is Bob", "agent": ""}, "What is my name?"),
+                {"role": "user", "content": EMPTY_RESPONSE_NOTE}]
+    assert ask(client, messages, [CORE_MEMORY_SAVE_TOOL]).message.content == "Your name is Bob."

@@ -364,3 +364,93 @@ def test_what_do_you_know_about_me_with_an_empty_memory(client):
                                                    ("How old am I?", "how old you are")])
 def test_an_unknown_answer_is_admitted(client, question, label):
     assert respond(client, question).message.content == f"I'm sorry, I don't know {label}. How can I assist you today?"
+
+
+# --- a held-out set: phrasings written after the rules, to check the categories ----------------
+
+HELD_OUT_SAVED = [
+    ("Hey there! Name's Kenji.", ["The human's name is Kenji"]),
+    ("I'm Dr. Patel", ["The human's name is Dr Patel"]),
+    ("Greetings, I am Fatima Al-Sayed", ["The human's name is Fatima Al-Sayed"]),
+    ("yo im called jake", ["The human's name is Jake"]),
+    ("it's Mei here", ["The human's name is Mei"]),
+    ("Tom here, hi!", ["The human's name is Tom"]),
+    ("Hey, it's Tom!", ["The human's name is Tom"]),
+    ("My full name is Anna-Lena Schmidt", ["The human's name is Anna-Lena Schmidt"]),
+    ("Friends call me Moe", ["The human's name is Moe"]),
+    ("I prefer to be called Alex", ["The human's name is Alex"]),
+    ("You may call me Ingrid.", ["The human's name is Ingrid"]),
+    ("I’m Bob", ["The human's name is Bob"]),
+    ("I'm Bob 👋", ["The human's name is Bob"]),
+    ("My name's Ana Lucía.", ["The human's name is Ana Lucía"]),
+    ("I'm Will", ["The human's name is Will"]),
+    ("I'm Mackenzie McDonald", ["The human's name is Mackenzie McDonald"]),
+    ("This is Dr. Jane Smith speaking", ["The human's name is Dr Jane Smith"]),
+    ("I'm not Sarah, I'm Charles", ["The human's name is Charles"]),
+    ("MY NAME'S BOB AND I LIVE IN LEEDS", ["The human's name is Bob", "The human lives in leeds"]),
+    ("i'm called sarah and i live in leeds", ["The human's name is Sarah", "The human lives in leeds"]),
+    ("I'm Giulia and I'm Italian", ["The human's name is Giulia", "The human is Italian"]),
+    ("I'm Canadian, eh", ["The human is Canadian"]),
+    ("I'm gluten intolerant", ["The human is gluten intolerant"]),
+    ("I'm twenty-five", ["The human is twenty-five"]),
+    ("I'm 27 years old and I live in Berlin", ["The human is 27 years old", "The human lives in Berlin"]),
+    ("I'm a big fan of Star Wars", ["The human is a big fan of Star Wars"]),
+    ("I'm originally from Dublin", ["The human is originally from Dublin"]),
+    ("I'm really into photography", ["The human is really into photography"]),
+    ("I have three cats and a dog", ["The human has three cats and a dog"]),
+    ("My brother Tom is a pilot", ["The human's brother Tom is a pilot"]),
+    ("My daughter's name is Lily", ["The human's daughter's name is Lily"]),
+    ("My cat's called Whiskers", ["The human's cat is called Whiskers"]),
+    ("My birthday's on the 5th of June", ["The human's birthday is on the 5th of June"]),
+    ("My favorite food is sushi", ["The human's favorite food is sushi"]),
+    ("I never drink alcohol", ["The human never drinks alcohol"]),
+    ("I used to live in Madrid", ["The human used to live in Madrid"]),
+    ("I've moved to Leeds", ["The human has moved to Leeds"]),
+    ("I grew up in Manchester", ["The human grew up in Manchester"]),
+    ("I live in São Paulo", ["The human lives in São Paulo"]),
+    ("I love my job", ["The human loves their job"]),
+    ("I was born in 1990", ["The human was born in 1990"]),
+    ("Remember my wife's name is Sofia", ["The human's wife's name is Sofia"]),
+    ("Could you remember that my anniversary is June 12?", ["The human's anniversary is June 12"]),
+    ("Don't forget: I'm vegetarian", ["The human is vegetarian"]),
+]
+
+
+@pytest.mark.parametrize(("text", "sentences"), HELD_OUT_SAVED)
+def test_held_out_phrasings_are_saved(client, text, sentences):
+    assert saved(client, text) == sentences
+
+
+HELD_OUT_NOTHING = [
+    "Just call me whenever", "I'm super tired today", "I'm in a hurry", "I'm Free", "I'm Ready To Start",
+    "This Is Fun", "I am Sure", "This is Frustrating", "I'm studying medicine", "I'm moving to Canada next month",
+    "I'd love a pizza", "I really like you", "I hate it when it rains", "I've been busy", "Hi, it's Christmas!",
+    "I'm Rich", "I am not a robot",
+]
+
+
+@pytest.mark.parametrize("text", HELD_OUT_NOTHING)
+def test_held_out_phrasings_save_nothing(client, text):
+    assert saved(client, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence"),
+    [("Nope, Charles.", "The human's name is Charles, not Sarah"),
+     ("Wrong name, it's Charles", "The human's name is Charles, not Sarah"),
+     ("Not Sarah. Charles.", "The human's name is Charles, not Sarah"),
+     ("Sorry, my name is Charles, not Sarah", "The human's name is Charles, not Sarah")],
+)
+def test_held_out_corrections(client, text, sentence):
+    assert saved(client, text, human="The human's name is Sarah") == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Can you tell me my name?", "Your name is Bob."), ("Where am I living these days?", "You live in Leeds."),
+     ("What's the name of my dog?", "Your dog is called Rex."), ("Who is my sister?", "Your sister Alice lives in Oslo."),
+     ("What instrument do I play?", "You are learning to play the cello."), ("Do I prefer tea or coffee?", "You prefer tea to coffee."),
+     ("Where does Alice live?", "Your sister Alice lives in Oslo."), ("How old am I?", "I'm sorry, I don't know how old you are. How can I assist you today?")],
+)
+def test_held_out_questions(client, question, answer):
+    assert respond(client, question, human=MEMORY).message.content == answer

@@ -37,6 +37,7 @@ FUNCTION_WORDS = _words("""
     kind sort bit lot little few couple half bunch part same different new old own
     whenever wherever whatever however whoever anytime sometime anywhere everywhere somewhere asap
     super extremely incredibly absolutely completely rather fairly
+    christmas easter halloween thanksgiving diwali ramadan hanukkah eid xmas
 """)
 
 # Verbs and their forms that can follow "I'm", "call me", "my name is".
@@ -130,6 +131,12 @@ CLAUSE_ENDERS = _words("""
     anyway by how what who where when why which can could would will should shall do does did is are
     am was i i'm im my you your nice pleased glad lovely good great thanks thank please lol haha hehe
     not from btw :) :-) :d ;) <3 x xx
+""")
+
+# Words that are also common first names: capitalised after "I'm", they are names ("I'm Will", "I'm May").
+WORD_NAMES = _words("""
+    will mark bill pat rob sue jack nick drew ray gene art dawn faith hope joy grace may june april august rose
+    lily ivy holly summer autumn sunny frank earnest guy chase hunter mason rusty sandy
 """)
 
 # Lowercase words allowed between the capitalised words of a name: Ludwig van Beethoven, Leonardo da Vinci.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers.offline.language import WORD
-from helpers.offline.lexicon import CLAUSE_ENDERS, FUNCTION_WORDS, NAME_PARTICLES, TITLES, is_name_word
+from helpers.offline.lexicon import CLAUSE_ENDERS, FUNCTION_WORDS, NAME_PARTICLES, TITLES, WORD_NAMES, is_name_word
 
 NAME_WORD = re.compile(rf"\s*(?P<word>{WORD})")
 CLAUSE_END = re.compile(r"^\s*(?:$|[.,!?;:)(…\-–—\"]|[^\w\s'])")
@@ -40,7 +40,8 @@ def read_name(text: str, *, lowercase: bool) -> tuple[str, int] | None:
             break
         word = match.group("word")
         lower = word.lower()
-        if lower in CLAUSE_ENDERS or lower in FUNCTION_WORDS and lower not in NAME_PARTICLES:
+        word_name = not words and lower in WORD_NAMES and _is_capitalised(word)
+        if not word_name and (lower in CLAUSE_ENDERS or lower in FUNCTION_WORDS and lower not in NAME_PARTICLES):
             break
         if words and lower in NAME_PARTICLES and not _is_capitalised(word):
             following = NAME_WORD.match(text, match.end())
@@ -52,7 +53,7 @@ def read_name(text: str, *, lowercase: bool) -> tuple[str, int] | None:
         if not (_is_capitalised(word) or lowercase):
             break
         parts = [part for part in re.split(r"[-']", lower) if part]
-        if not is_name_word(word) or any(not is_name_word(part) for part in parts if len(part) > 2):
+        if not word_name and (not is_name_word(word) or any(not is_name_word(p) for p in parts if len(p) > 2)):
             if words:
                 break
             return None

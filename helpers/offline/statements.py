@@ -77,6 +77,7 @@ HEDGES = re.compile(
 )
 TRAILING_FILLERS = re.compile(
     r"(?:[\s,]+(?:eh|lol|haha|hehe|lmao|thanks|thank you|please|you know|btw|by the way|ok|okay|right|innit|x|xx|"
+    r"hi|hello|hey|there|"
     r":\)|:-\)|:d|;\)|<3))+\s*$",
     re.I,
 )
@@ -136,7 +137,7 @@ NAME_MARKERS = re.compile(
     r"|i(?:'d)? like to be called)\s+",
     re.I,
 )
-WEAK_NAME_MARKERS = re.compile(r"^(?:i'm|i am|im|this is)(?: actually| really)?\s+", re.I)
+WEAK_NAME_MARKERS = re.compile(r"^(?:i'm|i am|im|this is)(?: actually)?\s+", re.I)
 IT_IS = re.compile(r"^(?:it's|it is|its|that's|that is)(?: actually)?\s+", re.I)
 NEGATED_NAME = re.compile(
     r"^(?:my name (?:isn't|is not|ain't)|i'm not|i am not|im not|it's not|it is not|not)\s+(?P<old>.+)$", re.I
@@ -162,6 +163,8 @@ def read_message(text: str) -> Reading:
     text = normalize(text).strip()
     reading = Reading()
     all_lower = case_says_nothing(text)
+    if text.isupper():
+        text = text.lower()  # SHOUTED TEXT is read, and saved, in lowercase
     body = text
     remember = REMEMBER.match(FILLERS.sub("", GREETING.sub("", text)))
     if remember:
@@ -245,6 +248,11 @@ def _read_statement(clause: str, reading: Reading, all_lower: bool) -> None:
             reading.facts.append(Fact(f"{SUBJECT}'s name is {name[0]}", "name", name[0]))
             return
     it_is = IT_IS.match(clause)
+    if it_is and reading.greeting and not reading.correction and not all_lower:  # "Hi, it's Tom!"
+        name = read_name(clause[it_is.end() :], lowercase=False)
+        if name and name[1] >= len(clause[it_is.end() :].rstrip()):
+            reading.facts.append(Fact(f"{SUBJECT}'s name is {name[0]}", "name", name[0]))
+        return
     if it_is and reading.correction:
         value = clause[it_is.end() :].strip()
         if value and len(value.split()) <= 4 and not NEGATION.search(value):
@@ -272,6 +280,10 @@ LASTING = PEOPLES | set(
 )
 NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)")
+ADVERB_HEAD = re.compile(r"^(?:(?:originally|also|now|currently|still|strictly|happily|recently|very|really|quite|"
+                         r"pretty|super|so|totally|kind of|kinda|a bit|a little)\s+)+")
+LASTING_PHRASE = re.compile(r"^(?:into|interested in|good at|bad at|great at|terrible at|fluent in|afraid of|scared of|"
+                            r"terrified of|a fan of|married to|engaged to)\s+\S", re.I)
 INTENSIFIERS = set("so very really quite pretty super extremely totally kinda rather too incredibly absolutely "
                    "completely a bit little feeling".split())
 NOT_A_ROLE = re.compile(r"^an? (?:bit|little|tad|lot|few|couple|bit of|kind of|sort of)\b", re.I)
@@ -288,7 +300,8 @@ def _read_i_am(rest: str, reading: Reading, all_lower: bool) -> None:
     """What follows "I'm": a role, a lasting state, an age, where from; or something understood."""
     rest = rest.strip()
     lowered = rest.lower()
-    first = lowered.split()[0].strip(",;:") if lowered.split() else ""
+    head = ADVERB_HEAD.sub("", lowered)  # "originally from Dublin": what counts is "from"
+    first = head.split()[0].strip(",;:") if head.split() else ""
     if not _value_ok(rest):
         return
     you = f"you're {objects_second(rest)}"
@@ -296,10 +309,9 @@ def _read_i_am(rest: str, reading: Reading, all_lower: bool) -> None:
         reading.facts.append(_fact(f"{SUBJECT} is {rest}"))
     elif re.match(r"^an? ", lowered) and not NOT_A_ROLE.match(lowered):
         reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
-    elif first == "from" and len(rest.split()) > 1:
+    elif first == "from" and len(head.split()) > 1 or LASTING_PHRASE.match(head):
         reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
-    elif first in LASTING or (first in ("also", "very", "strictly", "happily", "recently", "now") and
-                              len(lowered.split()) > 1 and lowered.split()[1] in LASTING):
+    elif first in LASTING:
         reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
     elif first in STATES or first in INTENSIFIERS or first in ("a", "in", "at", "on", "here", "back", "not") \
             or first.endswith("ing") or first in VERBS:
@@ -323,31 +335,30 @@ def _fact(sentence: str) -> Fact:
 
 NOT_ABOUT_THEM = set("bad mistake fault pleasure question questions point guess turn god goodness gosh problem issue "
                      "idea opinion thoughts advice request answer reply message bet word".split())
-MY_VERBS = ("is|are|'s|lives|live|works|work|likes|like|loves|love|has|have|plays|play|goes|go|studies|study|"
+MY_VERBS = ("is|are|lives|live|works|work|likes|like|loves|love|has|have|plays|play|goes|go|studies|study|"
             "speaks|speak|teaches|teach|owns|own|runs|run|drives|drive")
+MY_IS = re.compile(
+    r"^my (?P<np>(?:[^\W\d][\w\-]* ){0,3}?[^\W\d][\w\-]*?)'s (?P<next>(?:called|named|from|in|at|on|a|an|the|very|so|\d))\b",
+    re.I,
+)
 MY_CLAUSE = re.compile(
-    rf"^my (?P<np>(?:[^\W\d][\w\-]*(?:'s)? ){{0,3}}?[^\W\d][\w\-]*?)(?P<poss>'s)?\s+(?P<verb>{MY_VERBS})\s+(?P<rest>.+)$",
+    rf"^my (?P<np>(?:[^\W\d][\w\-]*(?:'s)? ){{0,3}}?[^\W\d][\w\-]*?)\s+(?P<verb>{MY_VERBS})\s+(?P<rest>.+)$",
     re.I,
 )
 
 
 def _read_my(clause: str) -> Fact | None:
     """ "my <thing> is/lives/has ...": my dog is called Rex, my sister Alice lives in Oslo."""
+    clause = MY_IS.sub(r"my \g<np> is \g<next>", clause)  # "my cat's called Whiskers": 's is "is"
     match = MY_CLAUSE.match(clause)
     if not match:
         return None
     np, verb, rest = match.group("np"), match.group("verb").lower(), match.group("rest").strip()
-    if match.group("poss"):  # "my dog's called Rex": 's is "is"; "my dog's name is Rex" was matched whole
-        verb, rest = "is", f"{verb} {rest}"
-        if rest.split()[0].lower() not in ("called", "named", "from", "in", "at", "a", "an", "the", "very", "so"):
-            return None
     words = np.lower().split()
     if not words or words[0] in NOT_ABOUT_THEM or words[-1] in NOT_ABOUT_THEM or words[0] in FUNCTION_WORDS:
         return None
     if words == ["name"] or not _value_ok(rest) or re.search(r"\bi\b", rest, re.I):
         return None
-    if verb == "'s":
-        verb = "is"
     return _fact(f"{SUBJECT}'s {np} {verb} {objects_in_third_person(rest)}")
 
 
@@ -385,13 +396,12 @@ def _read_i_verb(clause: str) -> Fact | None:
     lower = verb.lower()
     adverbs = match.group("adv") or ""
     negation = (match.group("neg") or "").strip().lower()
-    if match.group("have"):
-        if lower == "got":
-            verb, lower, rest = "has got", "has got", rest
-        else:
-            return None  # "I've been ...", "I've moved ...": perfect tenses are events, not facts
+    if match.group("have") and lower == "got":
+        verb, lower = "has got", "has got"
+    elif match.group("have") and (lower not in PAST_VERBS or lower in ("got", "used", "grew") or negation):
+        return None  # "I've been ...": not a fact it can read
     if lower in PAST_VERBS and not negation:
-        conjugated = verb
+        conjugated = f"has {verb}" if match.group("have") else verb
         if lower == "grew" and not rest.lower().startswith("up") or lower == "used" and not rest.lower().startswith("to "):
             return None
     elif lower in DURABLE_VERBS or lower == "has got":
