@@ -51,7 +51,6 @@ LETTA_TOOLS = [
          {"query": {"type": "string", "description": "String to search for."},
           "page": {"type": "integer", "description": "Allows you to page through results. Only use on a follow-up query. Defaults to 0 (first page)."}}),
 ]
-SCHEMAS = {t["function"]["name"]: t["function"]["parameters"] for t in LETTA_TOOLS}
 
 
 def classic_system(human: str, persona: str = "I am Sam. I'm a friendly AI.") -> dict:
@@ -115,8 +114,9 @@ def calls(client, messages, tools=LETTA_TOOLS) -> list[tuple[str, dict]]:
     message = client.chat.completions.create(model=OFFLINE_MODEL, messages=messages, tools=tools).choices[0].message
     assert message.content, "a MemGPT agent always thinks in its content"
     found = [(c.function.name, json.loads(c.function.arguments)) for c in message.tool_calls or []]
+    schemas = {t["function"]["name"]: t["function"]["parameters"] for t in tools}
     for name, arguments in found:
-        assert schema_problems(arguments, SCHEMAS[name]) == [] if name in SCHEMAS else True
+        assert schema_problems(arguments, schemas[name]) == [], (name, arguments)
     return found
 
 
@@ -229,3 +229,40 @@ def test_inner_thoughts_in_the_arguments_get_a_thought_not_a_fact(client) -> Non
     arguments = json.loads(call.function.arguments)
     assert arguments["content"] == "The human is vegan"
     assert arguments["inner_thoughts"] and "vegan" not in arguments["inner_thoughts"]
+
+
+OLD_NAME = {"type": "string", "description": "Section of the memory to be edited (persona or human)."}
+LETTA_04_TOOLS = [LETTA_TOOLS[0],
+                  tool("core_memory_append", "Append to the contents of core memory.",
+                       {"name": OLD_NAME, "content": {"type": "string", "description": "Content to write to the memory."}})]
+NEW_TOOLS = [
+    tool("send_message", "Sends a message to the human user.", {"message": {"type": "string"}}, heartbeat=False),
+    tool("memory_insert", "The memory_insert command allows you to insert text at a specific location in a memory block.",
+         {"label": {"type": "string", "description": "Section of the memory to be edited, identified by its label."},
+          "new_string": {"type": "string", "description": "The text to insert. Do not include line number prefixes."},
+          "insert_line": {"type": "integer", "description": "The line number after which to insert the text (0 for beginning of file). Defaults to -1 (end of the file)."}},
+         heartbeat=False),
+    tool("memory_replace", "The memory_replace command allows you to replace a specific string in a memory block with a new string.",
+         {"label": {"type": "string", "description": "Section of the memory to be edited, identified by its label."},
+          "old_string": {"type": "string", "description": "The text to replace (must match exactly, including whitespace and indentation)."},
+          "new_string": {"type": "string", "description": "The new text to insert in place of the old text. Do not include line number prefixes."}},
+         heartbeat=False),
+]
+for schema in NEW_TOOLS[1:]:  # optional insert_line, as Letta marks it
+    schema["function"]["parameters"]["required"] = [r for r in schema["function"]["parameters"]["required"] if r != "insert_line"]
+
+
+@pytest.mark.parametrize(
+    ("tools", "system", "text", "expected"),
+    [
+        (LETTA_04_TOOLS, classic_system(""), "My name is Sarah",
+         [("core_memory_append", {"name": "human", "content": "The human's name is Sarah", "request_heartbeat": True})]),
+        (NEW_TOOLS, blocks_system(""), "I'm allergic to peanuts",
+         [("memory_insert", {"label": "human", "new_string": "The human is allergic to peanuts"})]),
+        (NEW_TOOLS, blocks_system("The human's name is Sarah", numbered=True), "Actually I'm Charles",
+         [("memory_replace", {"label": "human", "old_string": "The human's name is Sarah", "new_string": "The human's name is Charles"})]),
+    ],
+    ids=["Letta 0.4 names the block argument 'name'", "memory_insert", "memory_replace"],
+)
+def test_other_letta_memory_tools(client, tools, system, text, expected) -> None:
+    assert calls(client, [system, said(text)], tools) == expected

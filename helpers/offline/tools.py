@@ -94,6 +94,8 @@ def property_role(name: str, spec: dict[str, Any], tool: dict[str, Any]) -> str 
     description = str(spec.get("description") or "").lower()
     if re.search(r"\b(?:inner|private) (?:thought|monologue)|\breasoning\b|\bthink\b", description):
         return "thought"
+    if re.search(r"\b(?:section|block)\b|\bpersona\b.*\bhuman\b|\bhuman\b.*\bpersona\b", description):
+        return "section"  # Letta 0.4 called the block argument "name": "Section of the memory to be edited"
     if re.search(r"\bsearch|query\b", description):
         return "query"
     return None
@@ -106,7 +108,9 @@ def allowed_values(spec: dict[str, Any]) -> list[str]:
         return options
     description = str(spec.get("description") or "")
     if re.search(r"\b(?:or|one of|either|options?|allowed|must be)\b", description, re.I):
-        return re.findall(r"['\"`]([\w\- ]{1,30})['\"`]", description)
+        quoted = re.findall(r"['\"`]([\w\- ]{1,30})['\"`]", description)
+        listed = re.search(r"\((\w+)(?:, (\w+))*,? or (\w+)\)", description)  # "(persona or human)"
+        return quoted or ([word for word in listed.groups() if word] if listed else [])
     return []
 
 
