@@ -5,6 +5,7 @@ from __future__ import annotations
 from helpers.offline.context import Call, Conversation
 from helpers.offline.reasoning import (
     answers,
+    append_instead,
     facts_reply,
     join,
     other_reply,
@@ -13,7 +14,7 @@ from helpers.offline.reasoning import (
     save_call,
     saved_facts,
 )
-from helpers.offline.tools import Decision, call, memory_tool
+from helpers.offline.tools import Decision, memory_tool
 
 SAVING = "The user told me something about themselves; saving it first."
 
@@ -39,9 +40,9 @@ def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
     """Reply once this turn's tools have answered: with what was saved, or with what went wrong."""
     failed = [made for made in calls if made.result.failed]
     if failed:
-        retry = _retry(conversation, calls, failed[-1])
+        retry = append_instead(conversation, calls, failed[-1], heartbeat=True)
         if retry:
-            return Decision(tool_calls=[retry], reply=None)
+            return Decision(tool_calls=[retry])
         text = f"I tried to update my memory, but the tool said: {failed[-1].result.text}"
         return Decision(content=text, reply=text)
     reading, _ = read(conversation)
@@ -49,13 +50,3 @@ def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
     text = join([facts_reply(facts, corrected) or "Done, my memory is updated.", *answers(conversation, reading)])
     return Decision(content=text, reply=text)
 
-
-def _retry(conversation: Conversation, calls: list[Call], failed: Call) -> tuple[str, dict] | None:
-    """One more try after a failed replace: append the new text instead (once)."""
-    if "replace" not in failed.name or any(made.name != failed.name for made in calls):
-        return None
-    new = next((v for k, v in failed.arguments.items() if k.lower().startswith("new") and isinstance(v, str)), None)
-    append = memory_tool(conversation.tools)
-    if not new or append is None:
-        return None
-    return call(append, {"content": new}, thought="The replace failed; appending the correction instead.", heartbeat=True)

@@ -16,6 +16,7 @@ from helpers.offline.questions import Question, enough_overlap, key_matches, ove
 from helpers.offline.statements import read_message
 from helpers.offline.reasoning import (
     answer_from_context,
+    append_instead,
     answers,
     facts_reply,
     join,
@@ -160,12 +161,10 @@ def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
 
 def _after_failure(conversation: Conversation, calls: list[Call], failed: Call) -> Decision:
     """After a failed call: append instead of a failed replace, retry a failed send once, or say what failed."""
+    retry = append_instead(conversation, calls, failed, heartbeat=True)
+    if retry:
+        return _act("The replace failed (the old text was not found); appending the new line instead.", [retry])
     tries = sum(1 for made in calls if made.name == failed.name)
-    if "replace" in failed.name and tries == 1 and memory_tool(conversation.tools):
-        new = next((v for k, v in failed.arguments.items() if k.lower().startswith("new") and isinstance(v, str)), "")
-        if new:
-            thought = "The replace failed (the old text was not found); appending the new line instead."
-            return _act(thought, [call(memory_tool(conversation.tools), {"content": new}, thought=thought, heartbeat=True)])
     if failed.name == "send_message":
         if tries == 1 and isinstance(failed.arguments.get("message"), str) and failed.arguments["message"].strip():
             return _send(conversation, failed.arguments["message"], "send_message failed; trying once more.")

@@ -57,7 +57,8 @@ def plan_facts(conversation: Conversation, reading: Reading) -> Plan:
     for value in reading.bare:
         target = _correction_target(conversation, reading, value)
         if target is None or (target.key == "name" and not _is_name(value)):
-            plan.unsure = f'I\'m not sure what you are correcting. Could you say it in full, like "My name is {value}"?'
+            example = f', like "My name is {value}"' if _is_name(value) else ""
+            plan.unsure = f"I'm not sure what you are correcting. Could you say it in full{example}?"
             continue
         facts.append(target.with_value(value).corrected(target.value))
     for fact in facts:
@@ -87,6 +88,17 @@ def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat
     if append is None:
         return None
     return call(append, {"content": fact.saved()}, thought=thought, heartbeat=heartbeat)
+
+
+def append_instead(conversation: Conversation, calls: list[Call], failed: Call, *, heartbeat: bool) -> tuple[str, dict[str, Any]] | None:
+    """After a first failed replace (the old text was not found), the call that appends the new text instead."""
+    append = memory_tool(conversation.tools)
+    tries = sum(1 for made in calls if made.name == failed.name)
+    new = next((v for k, v in failed.arguments.items() if k.lower().startswith("new") and isinstance(v, str)), "")
+    if "replace" not in failed.name or tries > 1 or append is None or not new.strip():
+        return None
+    thought = "The replace failed (the old text was not found); appending the new line instead."
+    return call(append, {"content": new}, thought=thought, heartbeat=heartbeat)
 
 
 def remember_call(conversation: Conversation, words: str, *, thought: str, heartbeat: bool) -> tuple[str, dict[str, Any]] | None:

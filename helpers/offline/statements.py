@@ -23,7 +23,7 @@ from helpers.offline.lexicon import FUNCTION_WORDS, PEOPLES, STATES, TITLES, VER
 from helpers.offline.names import read_name
 from helpers.offline.questions import Question, read_question
 
-QUESTION_WORD = r"(?:how|what|what's|who|where|when|why|which|can you|could you|do you|are you|is it)"
+QUESTION_WORD = r"(?:how|what|what's|who|where|when|why|which|can you|could you|would you|will you|do you|are you|is it)"
 ABBREVIATIONS = TITLES | {"st", "jr", "sr", "mt", "vs", "etc"}
 FIRST_PERSON_START = r"(?:i|i'm|im|i've|i'd|i'll|my|i am|call me|name's|it's|it is)\b"
 
@@ -72,7 +72,7 @@ CORRECTION_OPENERS = re.compile(
 )
 HEDGES = re.compile(
     r"\b(?:maybe|perhaps|probably|might|i think|i guess|i suppose|i believe|not sure|if|would|i wish|i hope|hopefully|"
-    r"pretend|imagine|suppose|what if|let's say|kidding|joking|jk|could be|sometimes)\b|\"",
+    r"pretend|imagine|suppose|what if|let's say|kidding|joking|jk|could be)\b|\"",
     re.I,
 )
 TRAILING_FILLERS = re.compile(
@@ -120,12 +120,6 @@ class Reading:
     greeting: bool = False
     thanks: bool = False
     bye: bool = False
-
-    @property
-    def understood_anything(self) -> bool:
-        """Whether any part of the message was read."""
-        return bool(self.facts or self.bare or self.understood or self.unsure_name or self.remember
-                    or self.questions or self.about_me or self.greeting or self.thanks or self.bye)
 
 
 NAME_MARKERS = re.compile(
@@ -365,7 +359,7 @@ def _read_my(clause: str) -> Fact | None:
 DURABLE_VERBS = set(
     """live work like love enjoy prefer hate dislike adore have own speak play study teach drink eat cook drive ride
     swim read write collect grow keep use know support follow watch listen practise practice volunteer attend go
-    run sing paint dance bake climb code knit garden train wear""".split()
+    run sing paint dance bake climb code knit garden train wear smoke""".split()
 )
 PAST_VERBS = set("used moved grew lived worked studied graduated married adopted bought started joined retired quit "
                  "got learned learnt taught".split())
@@ -376,6 +370,7 @@ HAVE_NOT_FACTS = re.compile(
 )
 BAD_OBJECT = re.compile(r"^(?:it|this|that|these|those|them|him|her|one|so|too|to be|something|anything|nothing|"
                         r"what|how|when|where|why|if)\b", re.I)
+DOES_NOT = {"don't": "doesn't", "do not": "does not"}
 I_VERB = re.compile(
     r"^i(?P<have>'ve)?\s+(?P<adv>(?:(?:also|really|usually|often|always|still|sometimes|now|currently|mostly|"
     r"absolutely|totally|just)\s+)*)(?P<neg>(?:don't|do not|never|can't|cannot|can)\s+)?(?P<verb>[a-z]+)"
@@ -406,7 +401,7 @@ def _read_i_verb(clause: str) -> Fact | None:
             return None
     elif lower in DURABLE_VERBS or lower == "has got":
         if negation in ("don't", "do not"):
-            conjugated = f"{'doesn' + chr(39) + 't' if negation == 'don' + chr(39) + 't' else 'does not'} {verb}"
+            conjugated = f"{DOES_NOT[negation]} {verb}"
         elif negation == "never":
             conjugated = f"never {third_person_verb(verb)}"
         elif negation:
