@@ -171,7 +171,17 @@ IRREGULAR_THIRD = {"have": "has", "do": "does", "go": "goes", "be": "is", "am": 
 IRREGULAR_SECOND = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "isn't": "aren't",
                     "wasn't": "weren't", "hasn't": "haven't", "'s": "are"}
 ADVERBS = set("also really usually often never always still sometimes now currently mostly just even".split())
-OBJECT_PRONOUNS = {"my": "their", "me": "them", "myself": "themselves", "mine": "theirs"}
+# Pronouns inside a clause, from the first person to the third, from the third to the second, and from the first
+# to the second (to say back what the human said).
+THIRD_FROM_FIRST = {"my": "their", "me": "them", "myself": "themselves", "mine": "theirs"}
+SECOND_FROM_THIRD = {"their": "your", "them": "you", "themselves": "yourself", "theirs": "yours"}
+SECOND_FROM_FIRST = {"my": "your", "me": "you", "myself": "yourself", "mine": "yours"}
+
+
+def swap_pronouns(text: str, mapping: dict[str, str]) -> str:
+    """Each pronoun of `mapping` in `text` replaced by its counterpart: swap_pronouns("my cat", THIRD_FROM_FIRST)."""
+    pattern = r"\b(" + "|".join(mapping) + r")\b"
+    return re.sub(pattern, lambda m: mapping[m.group(1).lower()], text, flags=re.I)
 
 
 def third_person_verb(verb: str) -> str:
@@ -200,11 +210,6 @@ def _base_verb(verb: str) -> str:
     return verb
 
 
-def objects_in_third_person(text: str) -> str:
-    """my -> their, me -> them, myself -> themselves, inside the rest of a clause."""
-    return re.sub(r"\b(my|me|myself|mine)\b", lambda m: OBJECT_PRONOUNS[m.group(1).lower()], text, flags=re.I)
-
-
 def second_person(sentence: str) -> str:
     """A third-person sentence about the human, said to them: "The human lives in Oslo" -> "you live in Oslo"."""
     text = normalize(sentence).strip().rstrip(".")
@@ -217,8 +222,7 @@ def second_person(sentence: str) -> str:
                 words[index] = _base_verb(word)
                 break
         text = "you " + " ".join(words)
-    replacements = {"their": "your", "them": "you", "themselves": "yourself", "theirs": "yours"}
-    text = re.sub(r"\b(their|them|themselves|theirs)\b", lambda m: replacements[m.group(1).lower()], text)
+    text = swap_pronouns(text, SECOND_FROM_THIRD)
     return re.sub(r"\bthe (?:human|user)'s\b", "your", re.sub(r"\bthe (?:human|user)\b", "you", text))
 
 

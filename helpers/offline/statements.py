@@ -14,9 +14,11 @@ from helpers.offline.language import (
     SUBJECT,
     WORD,
     Fact,
+    SECOND_FROM_FIRST,
+    THIRD_FROM_FIRST,
     normalize,
-    objects_in_third_person,
     record,
+    swap_pronouns,
     third_person_verb,
 )
 from helpers.offline.lexicon import FUNCTION_WORDS, PEOPLES, STATES, TITLES, VERBS, is_name_word
@@ -298,26 +300,20 @@ def _read_i_am(rest: str, reading: Reading, all_lower: bool) -> None:
     first = head.split()[0].strip(",;:") if head.split() else ""
     if not _value_ok(rest):
         return
-    you = f"you're {objects_second(rest)}"
+    you = f"you're {swap_pronouns(rest, SECOND_FROM_FIRST)}"
     if re.match(rf"^(?:\d{{1,3}}|{NUMBER_WORDS}(?:-{NUMBER_WORDS})?)(?: years? old| yo)?$", lowered):
         reading.facts.append(_fact(f"{SUBJECT} is {rest}"))
     elif re.match(r"^an? ", lowered) and not NOT_A_ROLE.match(lowered):
-        reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
+        reading.facts.append(_fact(f"{SUBJECT} is {swap_pronouns(rest, THIRD_FROM_FIRST)}"))
     elif first == "from" and len(head.split()) > 1 or LASTING_PHRASE.match(head):
-        reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
+        reading.facts.append(_fact(f"{SUBJECT} is {swap_pronouns(rest, THIRD_FROM_FIRST)}"))
     elif first in LASTING:
-        reading.facts.append(_fact(f"{SUBJECT} is {objects_in_third_person(rest)}"))
+        reading.facts.append(_fact(f"{SUBJECT} is {swap_pronouns(rest, THIRD_FROM_FIRST)}"))
     elif first in STATES or first in INTENSIFIERS or first in ("a", "in", "at", "on", "here", "back", "not") \
             or first.endswith("ing") or first in VERBS:
         reading.understood.append(you)
     elif all_lower and is_name_word(first) and len(lowered.split()) == 1:
         reading.unsure_name = rest
-
-
-def objects_second(text: str) -> str:
-    """my -> your, me -> you, inside words said back to the human."""
-    mapping = {"my": "your", "me": "you", "myself": "yourself", "mine": "yours"}
-    return re.sub(r"\b(my|me|myself|mine)\b", lambda m: mapping[m.group(1).lower()], text, flags=re.I)
 
 
 def _fact(sentence: str) -> Fact:
@@ -353,7 +349,7 @@ def _read_my(clause: str) -> Fact | None:
         return None
     if words == ["name"] or not _value_ok(rest) or re.search(r"\bi\b", rest, re.I):
         return None
-    return _fact(f"{SUBJECT}'s {np} {verb} {objects_in_third_person(rest)}")
+    return _fact(f"{SUBJECT}'s {np} {verb} {swap_pronouns(rest, THIRD_FROM_FIRST)}")
 
 
 DURABLE_VERBS = set(
@@ -418,5 +414,5 @@ def _read_i_verb(clause: str) -> Fact | None:
         return None
     if lower in ("live", "work", "moved", "lived", "worked") and not re.match(r"^(?:in|at|as|for|to|with|from|near|on)\b", rest, re.I):
         return None
-    sentence = f"{SUBJECT} {adverbs}{conjugated} {objects_in_third_person(rest)}".strip()
+    sentence = f"{SUBJECT} {adverbs}{conjugated} {swap_pronouns(rest, THIRD_FROM_FIRST)}".strip()
     return _fact(re.sub(r"\s+", " ", sentence))
