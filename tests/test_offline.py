@@ -531,3 +531,9 @@ def test_the_agent_loops_own_note_is_not_the_user(client):
     messages = [*with_memory({"human": "The human's name is Bob", "agent": ""}, "What is my name?"),
                 {"role": "user", "content": EMPTY_RESPONSE_NOTE}]
     assert ask(client, messages, [CORE_MEMORY_SAVE_TOOL]).message.content == "Your name is Bob."
+
+
+def test_a_loose_prompt_gives_only_lines_that_read_as_facts_about_the_human(client):
+    system = "You are a chatbot.\nRules: be kind, be brief.\nName: Bob\nTone: friendly"
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": "What do you know about me?"}]
+    assert ask(client, messages).message.content == "Here is what I know about you: your name is Bob."

@@ -144,7 +144,7 @@ def memory_lines(text: str) -> list[MemoryLine]:
     for key, value in (packed or {}).items():
         if isinstance(value, str) and key.lower() not in PERSONA_LABELS:
             lines.extend(MemoryLine(key, line.strip()) for line in value.splitlines() if line.strip())
-    lines.extend(MemoryLine("", line.strip()) for line in text.splitlines() if line.strip() and record(line))
+    lines.extend(MemoryLine("", line.strip()) for line in text.splitlines() if record(line, any_key=False))
     return lines
 
 
@@ -330,10 +330,11 @@ def _facts_in(message: dict[str, Any]) -> list[Fact]:
         facts.extend(fact for line in memory_lines(text) if (fact := record(line.text)))
     elif role in ("tool", "function"):
         result = tool_result(message.get("content"))
-        if not result.failed:
-            hits = search_hits(result.text)
-            texts = [hit.text for hit in hits if hit.role in (None, "assistant")] or result.text.splitlines()
-            facts.extend(fact for line in texts if (fact := record(line)))
+        for hit in search_hits(result.text) if not result.failed else []:
+            if hit.role == "user":
+                facts.extend(read_message(hit.text).facts)
+            else:
+                facts.extend(fact for fact in [record(hit.text, any_key=False)] if fact)
     for call in message.get("tool_calls") or [] if role == "assistant" else []:
         try:
             arguments = json.loads((call.get("function") or {}).get("arguments") or "{}")

@@ -104,8 +104,12 @@ KEY_ALIASES = {
 }
 
 
-def record(line: str) -> Fact | None:
-    """The fact a third-person line of memory states: "The human's name is Bob", "Name: Bob"."""
+def record(line: str, *, any_key: bool = True) -> Fact | None:
+    """The fact a third-person line of memory states: "The human's name is Bob", "Name: Bob".
+
+    `any_key=False` reads a "Key: value" line only for keys it knows (name, lives in, birthday, ...): outside
+    a memory block, "Rules: be kind" or "Recall memory: 3 messages" are not facts about the human.
+    """
     text = normalize(line).strip().rstrip(".!").strip()
     text = re.sub(r"^(?:human|user)\s*:\s*", "", text, flags=re.I)
     tail = CORRECTION_TAIL.search(text)
@@ -123,7 +127,7 @@ def record(line: str) -> Fact | None:
         key = pair.group("k").strip().lower()
         value = pair.group("v").strip().strip("\"'")
         kind = KEY_ALIASES.get(key)
-        if not value or len(value) > 80:
+        if not value or len(value) > 80 or not (kind or any_key):
             return None
         sentence = {
             "name": f"{SUBJECT}'s name is {value}", "home": f"{SUBJECT} lives in {value}",

@@ -222,7 +222,7 @@ def about_me(conversation: Conversation) -> str:
         lines = [fact.sentence for fact in seen.values()]
     if not lines:
         return "I don't know anything about you yet. Tell me something, like your name!"
-    said = [second_person(line) if record(line) else line for line in lines]
+    said = [fact.to_you() if (fact := record(line)) else line for line in lines]
     return f"Here is what I know about you: {'; '.join(said)}."
 
 
