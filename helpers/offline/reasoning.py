@@ -222,8 +222,13 @@ def about_me(conversation: Conversation) -> str:
         lines = [fact.sentence for fact in seen.values()]
     if not lines:
         return "I don't know anything about you yet. Tell me something, like your name!"
-    said = [fact.to_you() if (fact := record(line)) else line for line in lines]
-    return f"Here is what I know about you: {'; '.join(said)}."
+    said: dict[str, str] = {}  # by key, so a corrected value is said once, as it is now
+    for index, line in enumerate(lines):
+        fact = record(line)
+        key = fact.key if fact and fact.single else str(index)
+        said.pop(key, None)
+        said[key] = fact.to_you() if fact else line
+    return f"Here is what I know about you: {'; '.join(said.values())}."
 
 
 def answers(conversation: Conversation, reading: Reading) -> list[str]:
