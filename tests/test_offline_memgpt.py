@@ -327,3 +327,29 @@ def test_a_named_search_is_called_with_the_question_words(client) -> None:
 def test_a_named_send_message_replaces_a_memory_edit(client) -> None:
     message = ask(client, [system(), user("My name is Bob")], tool_choice={"type": "function", "function": {"name": "send_message"}})
     assert calls(message) == [("send_message", {"message": "Nice to meet you, Bob!", "request_heartbeat": False})]
+
+
+# --- questions matched to search results by best overlap (not every word) ----------------------
+
+NOTES = ("Archival memory: 3 passages, most similar first; page 0 (pages 0 to 0):\n"
+         "1. (similarity 0.31) The human is learning to play the cello.\n"
+         "2. (similarity 0.22) The human prefers tea to coffee.\n"
+         "3. (similarity 0.05) The human's dog is called Rex and loves the beach.")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Which instrument am I learning?", "Here is what I found in archival memory: The human is learning to play the cello."),
+     ("Do I drink coffee?", "Here is what I found in archival memory: The human prefers tea to coffee."),
+     ("What is my dog called?", "Your dog is called Rex and loves the beach (I found it in archival memory)."),
+     ("Where does my dog like to go?", "Here is what I found in archival memory: The human's dog is called Rex and loves the beach.")],
+)
+def test_search_results_answer_by_best_overlap(client, question, answer) -> None:
+    turn = answered("archival_memory_search", {"query": "x"}, NOTES)
+    assert calls(ask(client, [system(), user(question), *turn])) == [("send_message", {"message": answer, "request_heartbeat": False})]
+
+
+def test_what_do_you_know_about_me_is_answered_from_core_memory(client) -> None:
+    message = ask(client, [system("The human's name is Bob\nThe human lives in Leeds"), user("What do you know about me?")])
+    assert calls(message) == [("send_message", {"message": "Here is what I know about you: your name is Bob; you live in Leeds.",
+                                                "request_heartbeat": False})]
