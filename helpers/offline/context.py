@@ -320,15 +320,13 @@ class Conversation:
 
 
 def _facts_in(message: dict[str, Any]) -> list[Fact]:
-    """The facts a message holds: a user's statements, third-person lines in memory, calls and results."""
+    """The facts a message holds: a user's statements, the assistant's tool calls, tool results."""
     role = message.get("role")
     text = message_text(message.get("content"))
     if role == "user":
         return [] if is_alert(text) else read_message(spoken_text(text)).facts
     facts: list[Fact] = []
-    if role in ("system", "developer"):
-        facts.extend(fact for line in memory_lines(text) if (fact := record(line.text)))
-    elif role in ("tool", "function"):
+    if role in ("tool", "function"):
         result = tool_result(message.get("content"))
         for hit in search_hits(result.text) if not result.failed else []:
             if hit.role == "user":
@@ -354,9 +352,13 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
             conversation.last_user = index
     for index, message in enumerate(messages):
         if message.get("role") in ("system", "developer"):
-            conversation.memory.extend(memory_lines(message_text(message.get("content"))))
-        if index == conversation.last_user:
+            lines = memory_lines(message_text(message.get("content")))
+            conversation.memory.extend(lines)
+            facts = [fact for line in lines if (fact := record(line.text))]
+        elif index == conversation.last_user:
             continue  # the newest message is judged separately: is it new information?
-        for fact in _facts_in(message):
+        else:
+            facts = _facts_in(message)
+        for fact in facts:
             conversation.known.setdefault(fact.key, []).append(fact)
     return conversation
