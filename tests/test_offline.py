@@ -537,3 +537,13 @@ def test_a_loose_prompt_gives_only_lines_that_read_as_facts_about_the_human(clie
     system = "You are a chatbot.\nRules: be kind, be brief.\nName: Bob\nTone: friendly"
     messages = [{"role": "system", "content": system}, {"role": "user", "content": "What do you know about me?"}]
     assert ask(client, messages).message.content == "Here is what I know about you: your name is Bob."
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [("Actually my name is Charles", "Sorry, Charles!"), ("I live in Oslo", "Good to know that you live in Oslo, not Paris.")],
+)
+def test_with_no_tools_a_correction_is_acknowledged_without_claiming_a_save(client, text, reply):
+    messages = [{"role": "user", "content": "My name is Sarah and I live in Paris"}, {"role": "assistant", "content": "Hi Sarah!"},
+                {"role": "user", "content": text}]
+    assert ask(client, messages).message.content == reply

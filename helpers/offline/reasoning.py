@@ -247,7 +247,10 @@ def other_reply(conversation: Conversation, reading: Reading, plan: Plan, *, sav
     for fact in plan.known:
         parts.append(f"Yes, I remember: {fact.to_you()}.")
     for fact in plan.new:  # stated, but no tool to save it with
-        parts.append(f"Nice to meet you, {fact.value}!" if fact.key == "name" else f"Good to know that {fact.to_you()}.")
+        if fact.key == "name":
+            parts.append(f"Sorry, {fact.value}!" if fact.old else f"Nice to meet you, {fact.value}!")
+        else:
+            parts.append(f"Good to know that {fact.to_you()}{', not ' + fact.old if fact.old else ''}.")
     parts.extend(answers(conversation, reading))
     if plan.unsure:
         parts.append(plan.unsure)
