@@ -72,7 +72,7 @@ def overlap(question: tuple[str, ...], text: str) -> int:
 
 
 def enough_overlap(question: tuple[str, ...], score: int) -> bool:
-    """Whether a best match is good enough to answer with: one word of two, two of four, ..."""
+    """Whether a best match is good enough to answer with: one word of two or three, two of four or five, ..."""
     return score >= 1 and score * 2 >= len(question) - 1
 
 
