@@ -413,6 +413,11 @@ HELD_OUT_SAVED = [
     ("Remember my wife's name is Sofia", ["The human's wife's name is Sofia"]),
     ("Could you remember that my anniversary is June 12?", ["The human's anniversary is June 12"]),
     ("Don't forget: I'm vegetarian", ["The human is vegetarian"]),
+    ("Hi! I'm Ana. I live in Porto with my husband and two kids. I work as a teacher and I love surfing.",
+     ["The human's name is Ana", "The human lives in Porto with their husband and two kids", "The human works as a teacher",
+      "The human loves surfing"]),
+    ("hello my name is kai, i'm 29 and i'm from tokyo", ["The human's name is Kai", "The human is 29", "The human is from tokyo"]),
+    ("I am a 40 year old accountant", ["The human is a 40 year old accountant"]),
 ]
 
 
@@ -450,7 +455,9 @@ def test_held_out_corrections(client, text, sentence):
     [("Can you tell me my name?", "Your name is Bob."), ("Where am I living these days?", "You live in Leeds."),
      ("What's the name of my dog?", "Your dog is called Rex."), ("Who is my sister?", "Your sister Alice lives in Oslo."),
      ("What instrument do I play?", "You are learning to play the cello."), ("Do I prefer tea or coffee?", "You prefer tea to coffee."),
-     ("Where does Alice live?", "Your sister Alice lives in Oslo."), ("How old am I?", "I'm sorry, I don't know how old you are. How can I assist you today?")],
+     ("Where does Alice live?", "Your sister Alice lives in Oslo."), ("How old am I?", "I'm sorry, I don't know how old you are. How can I assist you today?"),
+     ("Remind me, what is my name?", "Your name is Bob."), ("Any idea what my dog's name is?", "Your dog is called Rex."),
+     ("Do you remember where I live?", "You live in Leeds."), ("What's my name again?", "Your name is Bob.")],
 )
 def test_held_out_questions(client, question, answer):
     assert respond(client, question, human=MEMORY).message.content == answer

@@ -203,9 +203,10 @@ def _hits_from_json(value: Any) -> list[Hit]:
     for entry in value if isinstance(value, list) else []:
         if isinstance(entry, dict):
             hit = _hit_from_dict(entry)
+        elif isinstance(entry, str) and (letta := LETTA_ENTRY.match(entry)):
+            hit = Hit(spoken_text(letta.group("text")).strip(), letta.group("role"), tidy_time(letta.group("time")))
         elif isinstance(entry, str):
-            letta = LETTA_ENTRY.match(entry)
-            hit = Hit(spoken_text(letta.group("text")).strip(), letta.group("role"), tidy_time(letta.group("time"))) if letta else Hit(entry)
+            hit = Hit(entry)
         else:
             hit = None
         if hit and hit.text:

@@ -93,7 +93,9 @@ THIRD_PERSON = re.compile(
     r"^(?:the )?(?:human|user|person)(?P<own>'s)?\s+(?P<body>.+?)\s*$|^(?P<their>their|his|her)\s+(?P<tbody>.+?)\s*$",
     re.I,
 )
-VERB_AFTER_SUBJECT = re.compile(r"^(?:(?:also|really|usually|often|never|always|still|sometimes|now|currently) )*(?P<verb>[^\s,]+)\s*(?P<rest>.*)$")
+VERB_AFTER_SUBJECT = re.compile(
+    r"^(?:(?:also|really|usually|often|never|always|still|sometimes|now|currently) )*(?P<verb>[^\s,]+)\s*(?P<rest>.*)$"
+)
 CORRECTION_TAIL = re.compile(r"\s*,?\s+not\s+(?P<old>[^,.;]+?)\s*$", re.I)
 KEY_VALUE = re.compile(r"^\s*(?P<k>[A-Za-z][A-Za-z' ]{0,30}?)\s*[:=]\s*(?P<v>[^\n]+?)\s*$")
 KEY_ALIASES = {

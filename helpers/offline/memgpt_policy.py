@@ -8,7 +8,6 @@ heartbeat whenever it needs another call. After a heartbeat it carries on from t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
 from helpers.offline.language import capitalised, record
@@ -27,7 +26,7 @@ from helpers.offline.reasoning import (
     save_call,
     saved_facts,
 )
-from helpers.offline.tools import Decision, archival_tool, call, memory_tool, reply_tool
+from helpers.offline.tools import Decision, ToolCall, archival_tool, call, memory_tool, reply_tool
 
 SEARCH_TOOLS = ("archival_memory_search", "conversation_search")
 # Questions about the conversation itself are for recall memory; anything else, archival first.
@@ -36,7 +35,6 @@ ABOUT_THE_PAST = re.compile(
     r"earlier|ago|last time|we (?:talked|spoke|discussed|chatted))\b",
     re.I,
 )
-Calls = list[tuple[str, dict[str, Any]]]
 
 
 def _send(conversation: Conversation, text: str, thought: str) -> Decision:
@@ -46,7 +44,7 @@ def _send(conversation: Conversation, text: str, thought: str) -> Decision:
     return Decision(content=thought, tool_calls=[call(tool, {"message": text}, thought=thought, heartbeat=False)], reply=text)
 
 
-def _act(thought: str, calls: Calls, reply: str | None = None) -> Decision:
+def _act(thought: str, calls: list[ToolCall], reply: str | None = None) -> Decision:
     """Tool calls with a thought; the reply is what it would say if it could not call tools."""
     return Decision(content=thought, tool_calls=calls, reply=reply)
 

@@ -9,7 +9,7 @@ from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
 from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
-from helpers.offline.tools import Decision, best_tool, call, memory_tool, reply_tool
+from helpers.offline.tools import Decision, ToolCall, best_tool, call, memory_tool, reply_tool
 
 FORCED = "The request asks me to call a tool; this one fits best."
 QUOTED = re.compile(r"(?:^|\s)(?P<q>['\"])(?P<words>[^'\"]+)(?P=q)(?=\s|$|[.,!?;:])")
@@ -33,7 +33,7 @@ def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool
     return decision
 
 
-def _forced_call(conversation: Conversation, tool: dict[str, Any], decision: Decision) -> tuple[str, dict[str, Any]]:
+def _forced_call(conversation: Conversation, tool: dict[str, Any], decision: Decision) -> ToolCall:
     """A call of `tool` the request insists on, with the most sensible arguments the context gives."""
     said = conversation.user_text.strip()
     reply = decision.reply or decision.content or ""

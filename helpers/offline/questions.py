@@ -20,9 +20,10 @@ class Question:
 
 
 QUESTION_KEYS: list[tuple[str, str]] = [
-    ("name", r"\b(?:what(?:'s| is|s| was)|tell me|say|do you (?:know|remember)|remind me(?: of)?|you know) my (?:first |full |real )?name\b"
+    ("name", r"\b(?:what(?:'s| is|s| was)|tell me|say|do you (?:know|remember)|remind me(?: of)?|you know) "
+             r"my (?:first |full |real )?name\b"
              r"|\bwho am i\b|\bwhat am i called\b|\bwhat (?:do|did|should) (?:people|you|they|my friends) call me\b"
-             r"|\bwhat do i go by\b|\bdo you know who i am\b|\bwhat(?:'s| is) my name\b"),
+             r"|\bwhat do i go by\b|\bdo you know who i am\b|\bwhat(?:'s| is) my name\b|\bwhat my (?:first |full )?name is\b"),
     ("home", r"\bwhere (?:do|did) i (?:live|stay|reside|move(?: to)?)\b|\bwhere am i living\b"
              r"|\bwhere(?:'s| is) my (?:home|house|place)\b|\b(?:what|which) (?:city|town|country|place) do i live in\b"),
     ("birthday", r"\bwhen(?:'s| is|s) my birthday\b|\bwhen was i born\b|\b(?:know|remember) my birthday\b"
@@ -38,6 +39,8 @@ MY_THING = re.compile(
     r"(?P<np>[^\W\d][\w\- ]{0,30}?)(?P<called>(?:'s name)| called| named| name)?\s*\??$",
     re.I,
 )
+# "Any idea what my dog's name is?"
+MY_THING_IS = re.compile(r"\bwhat my (?P<np>[^\W\d][\w\- ]{0,30}?)(?P<called>'s name| name)? is\b", re.I)
 MY_THING_LIVES = re.compile(r"\bwhere (?:does|do) my (?P<np>[^\W\d][\w\- ]{0,30}?) live\b", re.I)
 MY_THING_WORKS = re.compile(r"\bwhat (?:does|do) my (?P<np>[^\W\d][\w\- ]{0,30}?) do(?: for (?:a )?(?:living|work))?\b", re.I)
 MY_THING_AGE = re.compile(r"\bhow old (?:is|are) my (?P<np>[^\W\d][\w\- ]{0,30}?)\b", re.I)
@@ -88,7 +91,7 @@ def read_question(text: str) -> Question:
                 key = match.group("np").lower().strip() + suffix
                 break
     if key is None:
-        match = MY_THING.search(clean)
+        match = MY_THING.search(clean) or MY_THING_IS.search(clean)
         if match and not re.search(r"\b(?:you|your)\b", match.group("np"), re.I):
             np = match.group("np").lower().strip()
             key = f"{np} name" if match.group("called") else np

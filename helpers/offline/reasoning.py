@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from helpers.offline.context import Call, Conversation, is_alert, message_text, spoken_text
 from helpers.offline.language import Fact, capitalised, record, second_person
 from helpers.offline.names import read_name
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, question_label
 from helpers.offline.statements import Reading, read_message
-from helpers.offline.tools import call, memory_tool
+from helpers.offline.tools import ToolCall, call, memory_tool
 
 FALLBACK = (
     "I'm the offline tutor model: I only understand simple statements and questions about you, "
@@ -72,7 +71,7 @@ def plan_facts(conversation: Conversation, reading: Reading) -> Plan:
     return plan
 
 
-def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat: bool) -> tuple[str, dict[str, Any]] | None:
+def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat: bool) -> ToolCall | None:
     """The tool call that saves `fact`: replace the old line if a replace tool and the line are there, else append."""
     replace = memory_tool(conversation.tools, replace=True)
     line = conversation.memory_line(fact.old) if fact.old else None
@@ -90,7 +89,7 @@ def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat
     return call(append, {"content": fact.saved()}, thought=thought, heartbeat=heartbeat)
 
 
-def append_instead(conversation: Conversation, calls: list[Call], failed: Call, *, heartbeat: bool) -> tuple[str, dict[str, Any]] | None:
+def append_instead(conversation: Conversation, calls: list[Call], failed: Call, *, heartbeat: bool) -> ToolCall | None:
     """After a first failed replace (the old text was not found), the call that appends the new text instead."""
     append = memory_tool(conversation.tools)
     tries = sum(1 for made in calls if made.name == failed.name)
@@ -101,7 +100,7 @@ def append_instead(conversation: Conversation, calls: list[Call], failed: Call, 
     return call(append, {"content": new}, thought=thought, heartbeat=heartbeat)
 
 
-def remember_call(conversation: Conversation, words: str, *, thought: str, heartbeat: bool) -> tuple[str, dict[str, Any]] | None:
+def remember_call(conversation: Conversation, words: str, *, thought: str, heartbeat: bool) -> ToolCall | None:
     """Save a "remember that ..." request that states no fact it can read, in the user's own words."""
     append = memory_tool(conversation.tools)
     if append is None:
@@ -124,7 +123,8 @@ def facts_reply(facts: list[Fact], corrected: bool) -> str:
     parts = []
     for fact in facts:
         if fact.key == "name":
-            parts.append(f"Sorry, {fact.value}, I've updated my memory." if corrected or fact.old else f"Nice to meet you, {fact.value}!")
+            fixed = corrected or fact.old
+            parts.append(f"Sorry, {fact.value}, I've updated my memory." if fixed else f"Nice to meet you, {fact.value}!")
     others = [fact for fact in facts if fact.key != "name"]
     if others:
         said = " and ".join(fact.to_you() for fact in others)

@@ -185,7 +185,8 @@ def tool_choice(body: dict[str, Any], tools: dict[str, dict[str, Any]]) -> Any:
         )
     if choice in ("none", "auto", "required"):
         return choice
-    name = choice.get("function", {}).get("name") if isinstance(choice, dict) and isinstance(choice.get("function"), dict) else None
+    function = choice.get("function") if isinstance(choice, dict) else None
+    name = function.get("name") if isinstance(function, dict) else None
     if not isinstance(choice, dict) or choice.get("type") != "function" or not isinstance(name, str):
         raise RequestError(
             "Invalid value for 'tool_choice': expected 'none', 'auto', 'required', or "

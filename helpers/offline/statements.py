@@ -196,10 +196,11 @@ def _read_clause(clause: str, asked: bool, reading: Reading, all_lower: bool, fi
         reading.bye = True
         return
     if asked or QUESTION_START.match(clause):
+        question = read_question(clause)
         if ABOUT_ME.search(clause):
             reading.about_me = True
-        else:
-            reading.questions.append(read_question(clause))
+        elif question.key or question.keywords:  # "Remind me, ..." alone asks nothing
+            reading.questions.append(question)
         return
     tail = CORRECTION_TAIL.search(clause)
     if tail:

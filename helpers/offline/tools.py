@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Tools = dict[str, dict[str, Any]]
+ToolCall = tuple[str, dict[str, Any]]  # a tool's name and its arguments
 
 
 @dataclass
@@ -19,7 +20,7 @@ class Decision:
     """What the tutor answers: text content and/or tool calls (name, arguments)."""
 
     content: str | None = None
-    tool_calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
     reply: str | None = None  # what it would say to the user, if tools were not allowed
 
 
@@ -166,7 +167,7 @@ def fill_arguments(tool: dict[str, Any], values: dict[str, Any], *, thought: str
     return arguments
 
 
-def call(tool: dict[str, Any], values: dict[str, Any], *, thought: str, heartbeat: bool) -> tuple[str, dict[str, Any]]:
+def call(tool: dict[str, Any], values: dict[str, Any], *, thought: str, heartbeat: bool) -> ToolCall:
     """A call of `tool` with arguments filled from `values`."""
     return tool["name"], fill_arguments(tool, values, thought=thought, heartbeat=heartbeat)
 
