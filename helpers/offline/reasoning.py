@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from helpers.offline.context import Call, Conversation, is_alert, message_text, spoken_text
 from helpers.offline.language import Fact, capitalised, record, second_person
 from helpers.offline.names import read_name
-from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, question_label
+from helpers.offline.questions import Question, enough_overlap, key_matches, keywords, overlap, question_label
 from helpers.offline.statements import Reading, read_message
 from helpers.offline.tools import ToolCall, call, memory_tool
 
@@ -192,19 +192,18 @@ def answer_from_context(conversation: Conversation, question: Question) -> str |
             return found
     if not question.keywords:
         return None
-    best: tuple[int, str] | None = None
-    for line in conversation.memory:
-        score = overlap(question.keywords, line.text)
-        if score and (best is None or score >= best[0]):
-            fact = record(line.text)
-            best = (score, capitalised(second_person(line.text)) + "." if fact else f"My memory says: {line.text}")
-    for text in _earlier_user_texts(conversation):
-        score = overlap(question.keywords, text)
-        if score and (best is None or score > best[0]):
-            best = (score, f'You told me: "{text}"')
+    # Candidates ranked by words shared, then by fewest other words (the line most about it), then the latest.
+    candidates = [(line.text, capitalised(second_person(line.text)) + "." if record(line.text) else f"My memory says: {line.text}")
+                  for line in conversation.memory]
+    candidates += [(text, f'You told me: "{text}"') for text in _earlier_user_texts(conversation)]
+    ranked = [((overlap(question.keywords, text), -len(keywords(text)), index), answer)
+              for index, (text, answer) in enumerate(candidates)]
+    if not ranked:
+        return None
+    (score, _, _), answer = max(ranked)
     # A question about the human needs a good overlap; any other ("Where does Alice live?") a full one.
-    if best and (enough_overlap(question.keywords, best[0]) if question.about_me else best[0] == len(question.keywords) > 1):
-        return best[1]
+    if enough_overlap(question.keywords, score) if question.about_me else score == len(question.keywords) > 1:
+        return answer
     return None
 
 
