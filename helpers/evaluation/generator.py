@@ -1,0 +1,343 @@
+"""The benchmark's conversations, generated from a seed: same seed, same file, byte for byte.
+
+Each conversation is one invented user talking to an assistant in five dated sessions, a week or two
+apart. Among small talk and long pasted texts (an email to polish, a recipe to fix), the user mentions
+facts about their life: their name, where they live, their job, a pet, a relative, a favourite, plans
+with dates. Some change later (a move, a new job, a trip put back), and some facts only make sense
+together (the relative named in one session, what they do in another). Then, in a final session, ten
+questions, two per category:
+
+- `single_session`: a fact stated once ("What's my dog called?");
+- `multi_session`: two sessions combined (the sister named in one, her new city in another);
+- `knowledge_update`: a fact that changed; the latest value wins;
+- `temporal`: dates and order ("When is my trip to Rome?", "Did I move before or after ...?");
+- `abstention`: something never said; the right reply is not to know.
+
+The phrasings vary as people's do; some state a fact plainly, some in passing. The file is written
+with `dumps_dataset`; the committed `benchmark.jsonl` is `generate()` with the defaults.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from helpers.evaluation.dataset import Conversation, Message, Question, Session, dumps_dataset
+
+DEFAULT_SEED = 2023  # the year of the MemGPT paper
+DEFAULT_CONVERSATIONS = 24
+SESSIONS = 5
+DEFAULT_DATASET = Path(__file__).with_name("benchmark.jsonl")
+
+USER_NAMES = """Dana Priya Tomás Mei Jonas Aisha Lucas Sofia Kenji Amara Noah Elena Omar Freya Mateo Hana Leo Zara
+Ivan Nadia Ben Chloe Ravi Ingrid Yusuf Clara Diego Maya Felix Lena""".split()
+PEOPLE = """Alice Marco Ines Tariq Greta Paolo Yuki Fatima Henrik Lucia Kwame Rosa Dmitri Anya Theo Leila Oscar Bea
+Hugo Mira Sven Nora Rafael Esme""".split()
+CITIES = """Berlin Lisbon Oslo Toronto Melbourne Dublin Madrid Vienna Prague Seattle Austin Kyoto Nairobi Edinburgh
+Porto Montreal Copenhagen Valencia Zurich Helsinki Bristol Denver Lyon Krakow""".split()
+TRIP_CITIES = "Rome Athens Marrakesh Reykjavik Tokyo Barcelona Istanbul Hanoi Lima Seville Florence Budapest".split()
+JOBS = """nurse teacher architect pharmacist accountant chef electrician physiotherapist journalist librarian
+veterinarian paramedic carpenter translator pilot dentist""".split() + ["software engineer", "graphic designer"]
+PETS = {"dog": "he", "cat": "she", "rabbit": "he", "parrot": "she", "tortoise": "he"}
+PET_NAMES = """Rex Biscuit Luna Pepper Mochi Ziggy Olive Bruno Nala Pickle Toffee Milo Juniper Basil Clementine
+Waffles Pretzel Domino""".split()
+RELATIVES = ["sister", "brother", "cousin", "best friend", "neighbour"]
+FAVOURITES = {
+    "food": "sushi lasagne pho tacos dumplings paella ramen curry falafel pierogi".split(),
+    "band": ["Radiohead", "Fleetwood Mac", "ABBA", "Daft Punk", "Queen", "Massive Attack", "Portishead"],
+    "book": ["Middlemarch", "Dune", "Beloved", "Persuasion", "Stoner", "Rebecca", "Solaris"],
+}
+SPORTS = "tennis badminton squash volleyball chess basketball handball".split()
+APPOINTMENTS = ["dentist", "optician", "physio", "vet", "job interview"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+
+# ---------------------------------------------------------------------------------------------
+# What the user says. {x} fields are filled from the persona; each list mixes plain and passing phrasings.
+# ---------------------------------------------------------------------------------------------
+
+SAYS = {
+    "name": ["Hi! I'm {name}.", "Hello there, my name is {name}.", "Hey, {name} here. Nice to meet you!",
+             "Good morning! Call me {name}, by the way.", "Hi, I'm {name}, first time using this thing."],
+    "home": ["I live in {home}.", "I'm based in {home}, it's been pretty grey lately.",
+             "Things are busy here in {home}, as usual.", "I live in {home} with two flatmates.",
+             "I've been living in {home} for about three years now."],
+    "move": ["Big news: I moved to {new_home} last weekend!", "I just moved to {new_home}, still unpacking boxes.",
+             "I live in {new_home} now, the move went fine.", "We finally relocated to {new_home}.",
+             "Quick update, I'm living in {new_home} now."],
+    "job": ["I work as {a_job}.", "I'm {a_job}, so my hours are all over the place.",
+            "Work was tiring today; being {a_job} is no joke.", "I've been {a_job} for six years."],
+    "new_job": ["I started a new job as {a_new_job} this week!", "I finally switched careers, I'm {a_new_job} now.",
+                "I quit my old job and now I work as {a_new_job}.", "New chapter: I'm working as {a_new_job} now."],
+    "pet": ["My {pet_kind} is called {pet}.", "My {pet_kind}'s name is {pet}, {pet_they}'s a total goofball.",
+            "I have a {pet_kind} named {pet}.", "{pet}, my {pet_kind}, knocked a glass off the table again this morning.",
+            "Took my {pet_kind} {pet} to the park today, {pet_they} loved it."],
+    "new_pet": ["I adopted a {new_pet_kind} called {new_pet} this week!",
+                "Meet the newest member of the family: a {new_pet_kind} called {new_pet}!",
+                "We got a {new_pet_kind} yesterday, {new_pet_they}'s called {new_pet}.",
+                "I just got a {new_pet_kind}, I named {new_pet_them} {new_pet}."],
+    "relative": ["My {relative} is called {person}.", "My {relative} {person} is visiting this weekend.",
+                 "My {relative}'s name is {person}, we're very close.",
+                 "Had dinner with my {relative}, {person}, last night. Lovely evening."],
+    "relative_home": ["{person} just moved to {person_home}.", "{person} lives in {person_home} these days.",
+                      "Did I mention {person} moved to {person_home}? I miss having them close."],
+    "relative_job": ["{person} just got a job as {a_person_job}.", "{person} works as {a_person_job} now, loves it.",
+                     "Big news from {person}: {person_they}'s {a_person_job} now!"],
+    "favourite": ["My favourite {fav_kind} is {fav}.", "Honestly, nothing beats {fav}. It's my favourite {fav_kind}.",
+                  "Can't stop thinking about {fav}, my favourite {fav_kind} of all time."],
+    "new_favourite": ["I've gone off {fav}; these days my favourite {fav_kind} is {new_fav}.",
+                      "My favourite {fav_kind} is {new_fav} now.", "New favourite {fav_kind}: {new_fav}!"],
+    "sport": ["I play {sport} on Saturdays.", "I play {sport} every week with friends from work.",
+              "Lost my {sport} match again today, I really need to practise."],
+    "trip": ["I'm planning a trip to {trip} on {trip_date}.", "I'm flying to {trip} on {trip_date}, can't wait!",
+             "My trip to {trip} is on {trip_date}.", "Booked it! {trip}, {trip_date}. So excited."],
+    "trip_change": ["The {trip} trip got moved to {new_trip_date}.",
+                    "Change of plans: I'm going to {trip} on {new_trip_date} instead.",
+                    "My trip to {trip} is now on {new_trip_date}, the airline changed the flights."],
+    "appointment": ["I have a {appointment} appointment on {appointment_date}.",
+                    "My {appointment} appointment is on {appointment_date}, wish me luck.",
+                    "Ugh, {appointment} on {appointment_date}. Not looking forward to it."],
+}
+
+# Questions, each with the template of its expected answer.
+ASKS = {
+    "name": (["What's my name?", "Do you remember my name?"], "{name}"),
+    "pet": (["What's my {pet_kind} called?", "What's the name of my {pet_kind}?"], "{pet}"),
+    "relative": (["What's my {relative}'s name?", "What is my {relative} called?"], "{person}"),
+    "sport": (["What sport do I play?", "Which sport do I play on weekends?"], "{sport}"),
+    "favourite": (["What's my favourite {fav_kind}?"], "{fav}"),
+    "job": (["What do I do for work?", "What's my job?"], "{job}"),
+    "relative_home": (["Where does my {relative} live?", "Which city does my {relative} live in now?"], "{person_home}"),
+    "relative_job": (["What does my {relative} do for a living?", "What's my {relative}'s job?"], "{person_job}"),
+    "move": (["Where do I live?", "Which city am I living in these days?"], "{new_home}"),
+    "new_job": (["What do I do for work now?", "What's my job these days?"], "{new_job}"),
+    "new_favourite": (["What's my favourite {fav_kind} at the moment?", "What's my favourite {fav_kind}?"], "{new_fav}"),
+    "trip_change": (["When is my trip to {trip}?", "What date am I going to {trip}?"], "{new_trip_day}"),
+    "trip": (["When is my trip to {trip}?", "When am I going to {trip}?"], "{trip_day}"),
+    "appointment": (["When is my {appointment} appointment?", "What date is my {appointment} appointment?"],
+                    "{appointment_day}"),
+    "home_before": (["Where did I live before I moved to {new_home}?"], "{home}"),
+    "job_before": (["What was my job before I became {a_new_job}?"], "{job}"),
+    "order": (["Did I move to {new_home} before or after I got {new_pet}?"], "{order}"),
+    "pet_count": (["How many pets do I have?", "How many pets do I have now?"], "2"),
+}
+NEVER_SAID = {
+    "other_pet": ["What's my {other_pet}'s name?", "What did I name my {other_pet}?"],
+    "other_relative": ["What's my {other_relative}'s name?", "Where does my {other_relative} live?"],
+    "other_favourite": ["What's my favourite {other_fav}?"],
+    "other_appointment": ["When is my {other_appointment} appointment?"],
+    "relative_other_detail": ["{never_said_detail}"],
+}
+
+OPENERS = ["Morning! Coffee first, then I'll be a person.", "Hey, me again.", "Hi! Quick one today.",
+           "Ugh, Mondays.", "Hello again!", "Evening! Long day."]
+SMALL_TALK = [
+    "It's pouring here again, typical.", "Can you suggest something quick for dinner tonight?",
+    "Finally finished that book I was reading, what a twist.", "Any tips for falling asleep faster?",
+    "Work has been hectic this week.", "Just got back from a long walk.", "What's a good way to learn some basic Spanish?",
+    "Do you think a standing desk is worth it?", "How do I get candle wax out of a tablecloth?",
+    "Can you explain what a Roth IRA is, in simple terms?", "What's the difference between baking soda and baking powder?",
+    "Is it normal for sourdough starter to smell like nail polish?", "Any podcast recommendations for a long drive?",
+    "The neighbours are having a party again, so loud.", "How long should I boil an egg for a runny yolk?",
+    "Haha, thanks, that's helpful.", "Is it worth learning to touch type at this point?",
+]
+CLOSERS = ["Thanks, that's all for today!", "Good night, talk tomorrow.", "Cheers, bye!", "Great, thanks a lot."]
+PASTES = [
+    "Can you make this email sound friendlier? \"Hello team. The quarterly numbers are attached. Please review "
+    "them before Thursday. Comments must be sent by noon. Late comments will not be considered. The meeting will "
+    "cover the budget, the hiring plan and the office move. Attendance is expected. Regards.\"",
+    "Could you shorten this paragraph for a newsletter? \"The community garden opened in spring with twelve raised "
+    "beds, a compost area and a small shed for tools. Volunteers meet on Sunday mornings to weed, water and plan "
+    "what to plant next. Last month the garden produced enough courgettes to supply the food bank for two weeks, "
+    "and the children from the school across the road planted a row of sunflowers that is now taller than they are.\"",
+    "What's wrong with this recipe? \"Mix 500 g flour, 10 g salt and 7 g dried yeast. Add 300 ml cold water and knead "
+    "for two minutes. Leave to rise for twenty minutes, then bake at 150 degrees for an hour.\" The bread came out "
+    "dense and pale, like a brick.",
+    "Please summarise these meeting notes: \"Agenda: website relaunch. Design is ready for review. Copy is late, "
+    "expected next Tuesday. Testing starts once copy is in. Marketing wants a launch on the first of the month but "
+    "engineering says two more weeks. Decision postponed. Action items: send design to stakeholders, chase copy, "
+    "draft a test plan, book a room for the follow-up.\"",
+    "Can you fix the grammar here? \"Their going to announce the results tomorrow, and everyone are waiting "
+    "anxiously. The committee have been meeting since monday and nobody know what they decided. If the proposal "
+    "pass, the park will be closed for renovation during the whole summer, which effect a lot of families.\"",
+    "Help me write a short review: the hotel was clean, the staff were kind, breakfast was average, the room was "
+    "noisy because it faced the main road, the wifi kept dropping in the evening, and the location was perfect for "
+    "walking to the old town and the station. Three or four stars?",
+    "Explain this error please: \"TypeError: unsupported operand type(s) for +: 'int' and 'str'\" in a script that "
+    "adds up the numbers from a spreadsheet column and prints the total at the end.",
+    "Can you turn this into a packing list? Two weeks, warm days, cool evenings, one wedding, some hiking, a beach "
+    "day or two, and a laptop for the odd work call. Carry-on only if possible.",
+]
+ASSISTANT = [
+    "That sounds great!", "Thanks for telling me.", "Good to know!", "Happy to help.", "Oh, nice!",
+    "Sorry to hear that.", "Here's a suggestion: keep it simple and see how it goes.", "Noted!",
+    "Hope it goes well!", "Sure, here you go.",
+]
+
+
+def _pick(rng: random.Random, pool: list[str], *avoid: str) -> str:
+    """One item of `pool` that is not in `avoid`."""
+    return rng.choice([item for item in pool if item not in avoid])
+
+
+def _date_text(rng: random.Random, day: date) -> str:
+    """A date as people write it: "June 12", "12 June", "the 12th of June" or "2026-06-12" (the year rarely)."""
+    month = MONTH_NAMES[day.month - 1]
+    suffix = "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    return rng.choice([f"{month} {day.day}", f"{day.day} {month}", f"the {day.day}{suffix} of {month}", day.isoformat()])
+
+
+def _day(day: date) -> str:
+    """A date as an expected answer: "June 12"."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.day}"
+
+
+def _a(noun: str) -> str:
+    """The noun with its article: "a nurse", "an architect"."""
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _persona(rng: random.Random, start: date) -> dict[str, str]:
+    """Everything one user may mention, drawn at random."""
+    pet_kind, new_pet_kind = rng.sample(sorted(PETS), 2)
+    relative, other_relative = rng.sample(RELATIVES, 2)
+    fav_kind, other_fav = rng.sample(sorted(FAVOURITES), 2)
+    appointment, other_appointment = rng.sample(APPOINTMENTS, 2)
+    home, new_home, person_home = rng.sample(CITIES, 3)
+    job, new_job, person_job = rng.sample(JOBS, 3)
+    fav, new_fav = rng.sample(FAVOURITES[fav_kind], 2)
+    pet, new_pet = rng.sample(PET_NAMES, 2)
+    trip_day = start + timedelta(days=rng.randint(110, 200))
+    new_trip_day = trip_day + timedelta(days=rng.randint(3, 20))
+    appointment_day = start + timedelta(days=rng.randint(80, 150))
+    other_pet = _pick(rng, sorted(PETS), pet_kind, new_pet_kind)
+    person_they = rng.choice(["he", "she"])
+    return {
+        "name": rng.choice(USER_NAMES), "home": home, "new_home": new_home, "job": job, "new_job": new_job,
+        "pet_kind": pet_kind, "pet": pet, "pet_they": PETS[pet_kind],
+        "new_pet_kind": new_pet_kind, "new_pet": new_pet, "new_pet_they": PETS[new_pet_kind],
+        "new_pet_them": {"he": "him", "she": "her"}[PETS[new_pet_kind]],
+        "relative": relative, "person": rng.choice(PEOPLE), "person_home": person_home, "person_job": person_job,
+        "person_they": person_they, "fav_kind": fav_kind, "fav": fav, "new_fav": new_fav,
+        "sport": rng.choice(SPORTS), "trip": rng.choice(TRIP_CITIES),
+        "trip_date": _date_text(rng, trip_day), "new_trip_date": _date_text(rng, new_trip_day),
+        "appointment": appointment, "appointment_date": _date_text(rng, appointment_day),
+        # expected answers name the day without the year: the scoring reads "June 12" in "2026-06-12" too
+        "trip_day": _day(trip_day), "new_trip_day": _day(new_trip_day), "appointment_day": _day(appointment_day),
+        "other_pet": other_pet, "other_relative": other_relative, "other_fav": other_fav,
+        "other_appointment": other_appointment,
+        "a_job": _a(job), "a_new_job": _a(new_job), "a_person_job": _a(person_job),
+    }
+
+
+# What each question needs stated, in order ("move" after "home").
+NEEDS = {
+    "name": ["name"], "pet": ["pet"], "relative": ["relative"], "sport": ["sport"], "favourite": ["favourite"],
+    "job": ["job"], "relative_home": ["relative", "relative_home"], "relative_job": ["relative", "relative_job"],
+    "move": ["home", "move"], "new_job": ["job", "new_job"], "new_favourite": ["favourite", "new_favourite"],
+    "trip_change": ["trip", "trip_change"], "trip": ["trip"], "appointment": ["appointment"],
+    "home_before": ["home", "move"], "job_before": ["job", "new_job"], "order": ["home", "move", "new_pet"],
+    "pet_count": ["pet", "new_pet"],
+}
+CHOICES = {  # the kinds of question each category draws two from
+    "single_session": ["name", "pet", "relative", "sport", "favourite"],
+    "multi_session": ["relative_home", "relative_job", "pet_count"],
+    "knowledge_update": ["move", "new_job", "new_favourite", "trip_change"],
+    "temporal": ["appointment", "home_before", "job_before", "order", "trip"],
+    "abstention": list(NEVER_SAID),
+}
+ALWAYS = {"name", "home", "job", "pet", "relative"}  # stated in every conversation, asked about or not
+AFTER = {"move": "home", "new_job": "job", "new_favourite": "favourite", "trip_change": "trip",
+         "relative_home": "relative", "relative_job": "relative"}  # a change or a detail comes after its fact
+APART = [("move", "new_pet"), ("pet", "new_pet")]  # stated in different sessions (for "order" and "pet_count")
+# Facts that contradict each other: a question about the old job makes no sense if the job was never changed, ...
+EXCLUSIVE = [{"job", "new_job", "job_before"}, {"favourite", "new_favourite"}, {"trip", "trip_change"}]
+
+
+def _choose_questions(rng: random.Random) -> list[tuple[str, str]]:
+    """(category, kind) for ten questions, two per category, never asking about one fact two ways that clash."""
+    while True:
+        chosen = [(category, kind) for category, kinds in CHOICES.items() for kind in rng.sample(kinds, 2)]
+        kinds = {kind for _, kind in chosen}
+        clash = any(len(kinds & group) > 1 and not kinds & group <= {"new_job", "job_before"} for group in EXCLUSIVE)
+        both_details = {"relative_home", "relative_job"} <= kinds and "relative_other_detail" in kinds
+        if not clash and not both_details:
+            return chosen
+
+
+def _schedule(rng: random.Random, kinds: set[str]) -> dict[str, int]:
+    """In which session (0-based) each needed fact is stated: changes and details after what they build on."""
+    needed = {need for kind in kinds for need in NEEDS.get(kind, [])} | ALWAYS
+    while True:
+        sessions = {kind: 0 if kind == "name" else rng.randint(0, SESSIONS - 2) for kind in sorted(needed)}
+        for kind, base in AFTER.items():
+            if kind in needed:
+                sessions[kind] = rng.randint(sessions[base] + 1, SESSIONS - 1) if sessions[base] < SESSIONS - 1 else -1
+        apart = [pair for pair in APART if set(pair) <= needed]
+        if all(session >= 0 for session in sessions.values()) and all(sessions[a] != sessions[b] for a, b in apart):
+            return sessions
+
+
+def _session_messages(rng: random.Random, persona: dict[str, str], kinds: list[str], talk: list[str]) -> list[Message]:
+    """One session: its facts among small talk and a long paste (`talk`), each user message with a short reply."""
+    said = [rng.choice(SAYS[kind]).format(**persona) for kind in kinds if kind != "name"]
+    middle = said + talk
+    rng.shuffle(middle)
+    opener = SAYS["name"] if "name" in kinds else OPENERS  # people say who they are first
+    lines = [rng.choice(opener).format(**persona), *middle, *([rng.choice(CLOSERS)] if rng.random() < 0.5 else [])]
+    messages: list[Message] = []
+    for line in lines:
+        messages.append({"role": "user", "content": line})
+        messages.append({"role": "assistant", "content": rng.choice(ASSISTANT)})
+    return messages
+
+
+def _question(rng: random.Random, persona: dict[str, str], category: str, kind: str) -> Question:
+    """One question of `kind`, its phrasing drawn at random, with its expected answer."""
+    if category == "abstention":
+        text = rng.choice(NEVER_SAID[kind]).format(**persona)
+        return {"question": text, "answer": "Never said: the right reply is not to know.", "category": category}
+    phrasings, answer = ASKS[kind]
+    return {"question": rng.choice(phrasings).format(**persona), "answer": answer.format(**persona), "category": category}
+
+
+def generate_conversation(rng: random.Random, number: int) -> Conversation:
+    """One conversation: a persona, five dated sessions that state its facts, ten questions."""
+    start = date(2026, 1, 5) + timedelta(days=rng.randint(0, 40))
+    dates = [start]
+    for _ in range(SESSIONS - 1):
+        dates.append(dates[-1] + timedelta(days=rng.randint(5, 16)))
+    persona = _persona(rng, start)
+    chosen = _choose_questions(rng)
+    said_in = _schedule(rng, {kind for _, kind in chosen})
+    if "move" in said_in and "new_pet" in said_in:
+        persona["order"] = "before" if said_in["move"] < said_in["new_pet"] else "after"
+    relative = persona["relative"]  # the detail about the relative that is never given
+    persona["never_said_detail"] = f"Where does my {relative} live?" if "relative_home" not in said_in \
+        else f"What does my {relative} do for a living?"
+    sessions: list[Session] = []
+    pastes, small_talk = rng.sample(PASTES, SESSIONS), rng.sample(SMALL_TALK, len(SMALL_TALK))  # none said twice
+    for index, day in enumerate(dates):
+        kinds = sorted(kind for kind, session in said_in.items() if session == index)
+        talk = [small_talk.pop() for _ in range(rng.randint(2, 3))] + [pastes[index]]
+        sessions.append({"date": day.isoformat(), "messages": _session_messages(rng, persona, kinds, talk)})
+    return {"id": f"conv-{number:03d}", "sessions": sessions,
+            "questions": [_question(rng, persona, category, kind) for category, kind in chosen],
+            "question_date": (dates[-1] + timedelta(days=2)).isoformat()}
+
+
+def generate(seed: int = DEFAULT_SEED, conversations: int = DEFAULT_CONVERSATIONS) -> list[Conversation]:
+    """`conversations` conversations from one seeded random generator (the same seed gives the same data)."""
+    rng = random.Random(seed)
+    return [generate_conversation(rng, number) for number in range(1, conversations + 1)]
+
+
+def write_default_dataset(path: Path = DEFAULT_DATASET) -> Path:
+    """Write the default dataset (DEFAULT_SEED, DEFAULT_CONVERSATIONS) as JSONL; return its path."""
+    path.write_text(dumps_dataset(generate()), encoding="utf-8", newline="\n")
+    return path
+
+
+if __name__ == "__main__":
+    print(f"Wrote {write_default_dataset()}")
