@@ -7,6 +7,7 @@ unwrapped: a user message's "message", a tool result's "status" and "message".
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers.offline.language import Fact, record
+from helpers.offline.phrasings import link_people, people_in
 from helpers.offline.statements import read_message
 
 ALERT_TYPES = ("heartbeat", "system_alert", "login")
@@ -320,18 +322,30 @@ class Conversation:
         return ""
 
 
-def _facts_in(message: dict[str, Any]) -> list[Fact]:
-    """The facts a message holds: a user's statements, the assistant's tool calls, tool results."""
+@functools.lru_cache(maxsize=4096)
+def said_facts(text: str, people: tuple[tuple[str, str], ...] = ()) -> tuple[Fact, ...]:
+    """The facts a user's words state, people known by name linked ("Ines moved ..." -> "My sister Ines ...").
+
+    Cached: a long conversation is read again at every model call, and the same words always say the same.
+    """
+    return tuple(read_message(link_people(text, dict(people))).facts)
+
+
+def _facts_in(message: dict[str, Any], people: dict[str, str]) -> list[Fact]:
+    """The facts a message holds: a user's statements, the assistant's tool calls, tool results.
+
+    `people` (name -> relation) are the human's people known so far: "Ines moved to Oslo" is about the sister.
+    """
     role = message.get("role")
     text = message_text(message.get("content"))
     if role == "user":
-        return [] if is_alert(text) else read_message(spoken_text(text)).facts
+        return [] if is_alert(text) else list(said_facts(spoken_text(text), tuple(people.items())))
     facts: list[Fact] = []
     if role in ("tool", "function"):
         result = tool_result(message.get("content"))
         for hit in search_hits(result.text) if not result.failed else []:
             if hit.role == "user":
-                facts.extend(read_message(hit.text).facts)
+                facts.extend(said_facts(hit.text, tuple(people.items())))
             else:
                 facts.extend(fact for fact in [record(hit.text, any_key=False)] if fact)
     for call in message.get("tool_calls") or [] if role == "assistant" else []:
@@ -359,7 +373,7 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
         elif index == conversation.last_user:
             continue  # the newest message is judged separately: is it new information?
         else:
-            facts = _facts_in(message)
+            facts = _facts_in(message, people_in(conversation.known))
         for fact in facts:
             conversation.known.setdefault(fact.key, []).append(fact)
     return conversation

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from helpers.offline.dates import DATE
+
 # A word in any script: letters, with inner apostrophes or hyphens (José, O'Brien, Jean-Luc, Łukasz).
 WORD = r"[^\W\d_]+(?:['\-][^\W\d_]+)*"
 SUBJECT = "The human"
@@ -54,6 +56,8 @@ class Fact:
         return record(f"{head}{value}") or Fact(f"{head}{value}", self.key, value, self.single)
 
 
+# "on June 12", "now on the 12th of June": when something planned happens.
+SCHEDULED = re.compile(rf"^(?:now |still )?(?:on|for) (?P<date>{DATE.pattern})\W*$", re.I)
 # Keys that hold one value at a time, and the words that ask for them.
 ATTRIBUTE_NOUNS = set(
     """name birthday job age address email number phone hometown nationality occupation profession surname
@@ -74,6 +78,9 @@ def _key_for(np: str, verb: str, rest: str) -> tuple[str, str, bool]:
         return f"{lead}home", " ".join(words[1:]), True
     if verb in ("works", "work") and words and words[0] in ("as", "at", "for", "in"):
         return f"{lead}work", " ".join(words[1:]), True
+    scheduled = SCHEDULED.match(rest)
+    if np and verb in ("is", "'s") and scheduled:  # "my trip to Rome is on June 12": one date at a time
+        return np, scheduled.group("date"), True
     if verb in ("is", "are", "'s") and words and words[0].isdigit():
         return f"{lead}age", rest, True
     if not np and verb == "is" and words and words[0] == "from":
@@ -202,7 +209,7 @@ def third_person_verb(verb: str) -> str:
     return verb + "s"
 
 
-def _base_verb(verb: str) -> str:
+def base_verb(verb: str) -> str:
     """lives -> live, studies -> study, watches -> watch (the form after "you")."""
     lower = verb.lower()
     if lower in IRREGULAR_SECOND:
@@ -225,7 +232,7 @@ def second_person(sentence: str) -> str:
         words = match.group(1).split()
         for index, word in enumerate(words):
             if word.lower() not in ADVERBS:
-                words[index] = _base_verb(word)
+                words[index] = base_verb(word)
                 break
         text = "you " + " ".join(words)
     text = swap_pronouns(text, SECOND_FROM_THIRD)

@@ -11,7 +11,9 @@ import re
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
 from helpers.offline.language import capitalised, record
+from helpers.offline.phrasings import KIN_KEY, link_people, people_in
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
+from helpers.offline.recollection import answer_in_time, is_about_time, next_page, on_topic, time_query
 from helpers.offline.statements import read_message
 from helpers.offline.reasoning import (
     answer_from_context,
@@ -107,10 +109,13 @@ def _first_move(conversation: Conversation) -> Decision:
     for question in reading.questions:
         if answer_from_context(conversation, question):
             continue
+        if is_about_time(question) and "conversation_search" in conversation.tools:  # recall memory keeps the times
+            query = time_query(question, []) or _query(question, conversation)
+            return _search(conversation, "conversation_search", query, not_known(question))
         if question.about_me or question.key:
             search = _search_tool(conversation, question.text, set())
             if search:
-                return _search(conversation, search, _query(question), not_known(question))
+                return _search(conversation, search, _query(question, conversation), not_known(question))
     if reading.questions:
         text = join(answers(conversation, reading)) or other_reply(conversation, reading, plan, saves=False)
         found = any(answer_from_context(conversation, q) for q in reading.questions)
@@ -123,11 +128,15 @@ def _first_move(conversation: Conversation) -> Decision:
     return _send(conversation, text, "Nothing I can read in that; I'll say what I understand.")
 
 
-def _query(question: Question) -> str:
-    """What to search memory for, to answer a question."""
-    if question.key:
-        return search_words(question.key)
-    return " ".join(question.keywords)
+def _query(question: Question, conversation: Conversation) -> str:
+    """What to search memory for, to answer a question (a relative by their name, if the context knows it)."""
+    if not question.key:
+        return " ".join(question.keywords)
+    kin = KIN_KEY.match(question.key)
+    names = [name for name, relation in people_in(conversation.known).items() if kin and relation == kin.group("kin")]
+    if kin and names:
+        return names[-1]  # "Where does my sister live?" with a sister called Ines: what was said about Ines
+    return search_words(question.key.removeprefix("verb:"))
 
 
 def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
@@ -137,12 +146,15 @@ def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
         return _after_failure(conversation, calls, last)
     if last.name in SEARCH_TOOLS or "search" in last.name:
         question = read_question(conversation.user_text)
+        if is_about_time(question):
+            return _after_time_search(conversation, calls, question)
         found = answer_from_hits(conversation, last.name, search_hits(last.result.text), question)
         if found:
             return _send(conversation, found, "Found it in the search results; answering.")
         other = _search_tool(conversation, question.text, {made.name for made in calls})
         if other:
-            return _search(conversation, other, str(last.arguments.get("query") or _query(question)), not_known(question))
+            query = str(last.arguments.get("query") or _query(question, conversation))
+            return _search(conversation, other, query, not_known(question))
         return _send(conversation, "I searched my memory but found nothing about that. Could you tell me?",
                      "Nothing relevant in memory; I'll say so.")
     if last.name == "archival_memory_insert":
@@ -171,22 +183,45 @@ def _after_failure(conversation: Conversation, calls: list[Call], failed: Call) 
                  "The tool failed; I'll tell the user what it said.")
 
 
+MAX_TIME_SEARCHES = 6
+
+
+def _after_time_search(conversation: Conversation, calls: list[Call], question: Question) -> Decision:
+    """After a search for a question about time: answer, search for what is missing or on the next page, or say so."""
+    found = answer_in_time(conversation, question)
+    if found:
+        return _send(conversation, found, "Recall memory says when; answering.")
+    searches = [made for made in calls if made.name == "conversation_search"]
+    hits = [hit for made in searches for hit in search_hits(made.result.text)]
+    query, last = time_query(question, hits), searches[-1] if searches else None
+    if len(searches) < MAX_TIME_SEARCHES and query:
+        return _search(conversation, "conversation_search", query, not_known(question))
+    page = next_page(last.result.text, int(last.arguments.get("page") or 0)) if last else None
+    if len(searches) < MAX_TIME_SEARCHES and last and page is not None:
+        thought = "Not on this page; I'll look at the next one."
+        arguments = {"query": last.arguments.get("query", ""), "page": page}
+        return _act(thought, [call(conversation.tools["conversation_search"], arguments, thought=thought, heartbeat=True)])
+    return _send(conversation, "I searched my memory but could not find when that happened. Could you tell me?",
+                 "Recall memory does not say; I'll say so.")
+
+
 def answer_from_hits(conversation: Conversation, tool: str, hits: list[Hit], question: Question) -> str | None:
     """An answer to the user's question from search results, or None if they do not hold one."""
     said = conversation.user_text.strip()
     hits = [hit for hit in hits if hit.text.strip() != said and not hit.text.rstrip().endswith("?")]
+    people = people_in(conversation.known)
     hits.sort(key=lambda hit: hit.role == "assistant")  # what the user said first
     source = "archival memory" if "archival" in tool else "our conversation" if "conversation" in tool else "my memory"
     if question.key:
         for hit in hits:
-            facts = read_message(hit.text).facts if hit.role == "user" else [f for f in [record(hit.text)] if f]
+            facts = read_message(link_people(hit.text, people)).facts if hit.role == "user" else [f for f in [record(hit.text)] if f]
             fact = next((f for f in facts if key_matches(question.key, f.key)), None)
             if fact:
                 when = f" on {hit.time}" if hit.time else ""
                 return f"{capitalised(fact.to_you())} (I found it in {source}{when})."
     if not question.keywords:
         return None
-    scored = [(overlap(question.keywords, hit.text), index) for index, hit in enumerate(hits)]
+    scored = [(overlap(question.keywords, hit.text), index) for index, hit in enumerate(hits) if on_topic(question, hit.text)]
     best = max(scored, key=lambda pair: (pair[0], -pair[1]), default=(0, -1))
     if not enough_overlap(question.keywords, best[0]):
         return None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from helpers.offline.language import WORD, normalize
+from helpers.offline.language import WORD, base_verb, normalize
 from helpers.offline.lexicon import FUNCTION_WORDS
+from helpers.offline.phrasings import TIME_WORDS, more_question_key, verb_key_matches
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,17 @@ def read_question(text: str) -> Question:
     """What a question asks about: a key ("name", "dog name", "sister home") or keywords."""
     clean = normalize(text).strip()
     about_me = bool(re.search(r"\b(?:i|me|my|mine|myself|i'm|i've|im)\b", clean, re.I))
-    key = next((key for key, pattern in QUESTION_KEYS if re.search(pattern, clean, re.I)), None)
+    keyed = TIME_WORDS.sub("", clean.rstrip("?!. ")) + "?"  # "... at the moment?": the key is the same
+    key = next((key for key, pattern in QUESTION_KEYS if re.search(pattern, keyed, re.I)), None)
+    key = key or more_question_key(keyed)
     if key is None:
         for pattern, suffix in ((MY_THING_LIVES, " home"), (MY_THING_WORKS, " work"), (MY_THING_AGE, " age")):
-            match = pattern.search(clean)
+            match = pattern.search(keyed)
             if match:
                 key = match.group("np").lower().strip() + suffix
                 break
     if key is None:
-        match = MY_THING.search(clean) or MY_THING_IS.search(clean)
+        match = MY_THING.search(keyed) or MY_THING_IS.search(keyed)
         if match and not re.search(r"\b(?:you|your)\b", match.group("np"), re.I):
             np = match.group("np").lower().strip()
             key = f"{np} name" if match.group("called") else np
@@ -104,6 +107,8 @@ def question_label(key: str) -> str:
              "likes": "what you like", "work": "your job", "age": "how old you are", "from": "where you're from"}
     if key in fixed:
         return fixed[key]
+    if key.startswith("verb:"):
+        return f"what you {base_verb(key.removeprefix('verb:'))}"
     for suffix, template in ((" home", "where your {} lives"), (" work", "what your {} does"),
                              (" age", "how old your {} is"), (" name", "your {}'s name")):
         if key.endswith(suffix):
@@ -119,6 +124,10 @@ def key_matches(question_key: str, fact_key: str) -> bool:
         return fact_key.split()[0] in ("likes", "loves", "enjoys", "adores", "prefers")
     if question_key == "work":
         return fact_key == "work" or fact_key.startswith("is a")
+    if question_key.startswith("verb:"):
+        return verb_key_matches(question_key, fact_key)
+    if question_key.endswith(" work") and re.match(rf"{re.escape(question_key[:-5])}(?: \S+)? is an? ", fact_key):
+        return True  # "What does my sister do?" is answered by "The human's sister Ines is a pilot", as "work" by "is a"
     if fact_key == question_key:
         return True
     asked, held = question_key.split(), fact_key.split()

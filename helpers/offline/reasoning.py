@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from helpers.offline.context import Call, Conversation, is_alert, message_text, spoken_text
 from helpers.offline.language import Fact, capitalised, record, second_person
 from helpers.offline.names import read_name
+from helpers.offline.phrasings import link_people, people_in
 from helpers.offline.questions import Question, enough_overlap, key_matches, keywords, overlap, question_label
+from helpers.offline.recollection import answer_count, answer_in_time, answer_name, is_about_time, on_topic
 from helpers.offline.statements import Reading, read_message
 from helpers.offline.tools import ToolCall, call, memory_tool
 
@@ -185,9 +187,18 @@ def _earlier_user_texts(conversation: Conversation) -> list[str]:
 
 
 def answer_from_context(conversation: Conversation, question: Question) -> str | None:
-    """An answer from what the request holds: facts by key, else the best-overlapping memory line or message."""
+    """An answer from what the request holds: facts by key, else the best-overlapping memory line or message.
+
+    A question about time (what came before a change, which came first) is answered by its own rules or not
+    at all; an answer by overlap must name what a keyed question is about (see recollection).
+    """
+    if is_about_time(question):
+        return answer_in_time(conversation, question)
+    counted = answer_count(conversation, question)
+    if counted:
+        return counted
     if question.key:
-        found = _answer_key(conversation, question.key)
+        found = _answer_key(conversation, question.key) or answer_name(conversation, question)
         if found:
             return found
     if not question.keywords:
@@ -196,6 +207,7 @@ def answer_from_context(conversation: Conversation, question: Question) -> str |
     candidates = [(line.text, capitalised(second_person(line.text)) + "." if record(line.text) else f"My memory says: {line.text}")
                   for line in conversation.memory]
     candidates += [(text, f'You told me: "{text}"') for text in _earlier_user_texts(conversation)]
+    candidates = [(text, answer) for text, answer in candidates if on_topic(question, text)]
     ranked = [((overlap(question.keywords, text), -len(keywords(text)), index), answer)
               for index, (text, answer) in enumerate(candidates)]
     if not ranked:
@@ -270,5 +282,5 @@ def other_reply(conversation: Conversation, reading: Reading, plan: Plan, *, sav
 
 def read(conversation: Conversation) -> tuple[Reading, Plan]:
     """The user's latest message, read, and its facts sorted against the context."""
-    reading = read_message(conversation.user_text)
+    reading = read_message(link_people(conversation.user_text, people_in(conversation.known)))
     return reading, plan_facts(conversation, reading)

@@ -23,6 +23,7 @@ from helpers.offline.language import (
 )
 from helpers.offline.lexicon import FUNCTION_WORDS, PEOPLES, STATES, TITLES, VERBS, is_name_word
 from helpers.offline.names import read_name
+from helpers.offline.phrasings import rephrase
 from helpers.offline.questions import Question, read_question
 
 QUESTION_WORD = r"(?:how|what|what's|who|where|when|why|which|can you|could you|would you|will you|do you|are you|is it)"
@@ -154,9 +155,12 @@ def case_says_nothing(text: str) -> bool:
     return False
 
 
+MAX_CORRECTION_CLAUSES = 4  # "No, it's Charles" is short; a long text with a "not" in it is no correction
+
+
 def read_message(text: str) -> Reading:
     """Read a user message: the facts it states, corrections, questions, requests."""
-    text = normalize(text).strip()
+    text = rephrase(normalize(text).strip())  # "I'm based in Oslo" -> "I live in Oslo" (see phrasings)
     reading = Reading()
     all_lower = case_says_nothing(text)
     if text.isupper():
@@ -166,10 +170,13 @@ def read_message(text: str) -> Reading:
     if remember:
         reading.remember = remember.group("content").strip()
         body = reading.remember
-    for index, (clause, asked) in enumerate(clauses(body)):
+    parts = clauses(body)
+    for index, (clause, asked) in enumerate(parts):
         _read_clause(clause, asked, reading, all_lower, first=index == 0)
     if reading.remember:
         reading.questions.clear()
+    if len(parts) > MAX_CORRECTION_CLAUSES:  # a pasted text: its "..., not to the managers" corrects nothing
+        reading.bare.clear()
     return reading
 
 
