@@ -10,7 +10,7 @@ PY := $(BIN)/python
 # Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test screenshots notebooks bench clean
+.PHONY: lab test screenshots notebooks bench eval clean
 
 ## lab: set up .venv if needed, then open the course in JupyterLab
 lab: $(VENV)/.installed
@@ -33,6 +33,11 @@ notebooks: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_memgpt.py
+
+## eval: the memory benchmark, offline: every agent through the default dataset, fresh
+## (writes results/eval-offline.json and results/eval-offline.png; see notebook 13)
+eval: $(VENV)/.installed
+	MEMORY_LAB_OFFLINE=1 $(PY) -m helpers.evaluation --out results/eval-offline.json --fresh --jobs 2
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "memory-lab needs Python 3.10 or newer; found " + sys.version.split()[0])'

@@ -13,7 +13,7 @@
 from helpers.evaluation.agents import AGENTS, DEFAULT_CONTEXT_WINDOW, Settings
 from helpers.evaluation.dataset import Conversation, DatasetError, load_dataset, parse_dataset
 from helpers.evaluation.generator import DEFAULT_DATASET, generate
-from helpers.evaluation.harness import evaluate, run_agent, summarize
+from helpers.evaluation.harness import evaluate, run_agents, summarize
 from helpers.evaluation.scoring import CATEGORIES, abstains, normalize, score
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "load_dataset",
     "normalize",
     "parse_dataset",
-    "run_agent",
+    "run_agents",
     "score",
     "summarize",
 ]

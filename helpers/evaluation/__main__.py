@@ -39,6 +39,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--judge", action="store_true",
                         help="also grade each reply with an LLM judge (the same model; needs a real model)")
     parser.add_argument("--fresh", action="store_true", help="ignore the cache and run every conversation again")
+    parser.add_argument("--jobs", type=int, default=1, help="conversations run at once, in worker processes (default: 1)")
     parser.add_argument("--no-chart", action="store_true", help="write no chart")
     return parser.parse_args(argv)
 
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         conversations = load_dataset(options.data)[: options.limit]
         results = evaluate(conversations, agents, context_window=options.context_window,
-                           cache_dir=options.out.parent / "cache", fresh=options.fresh, use_judge=options.judge)
+                           cache_dir=options.out.parent / "cache", fresh=options.fresh, use_judge=options.judge,
+                           jobs=options.jobs)
     except (DatasetError, AgentAPIError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,7 @@
 """The benchmark's conversations, generated from a seed: same seed, same file, byte for byte.
 
 Each conversation is one invented user talking to an assistant in five dated sessions, a week or two
-apart. Among small talk and long pasted texts (an email to polish, a recipe to fix), the user mentions
+apart. Among small talk and long pasted texts (an email to polish, a recipe to fix: two a session), the user mentions
 facts about their life: their name, where they live, their job, a pet, a relative, a favourite, plans
 with dates. Some change later (a move, a new job, a trip put back), and some facts only make sense
 together (the relative named in one session, what they do in another). Then, in a final session, ten
@@ -143,31 +143,84 @@ SMALL_TALK = [
     "Haha, thanks, that's helpful.", "Is it worth learning to touch type at this point?",
 ]
 CLOSERS = ["Thanks, that's all for today!", "Good night, talk tomorrow.", "Cheers, bye!", "Great, thanks a lot."]
+# Long texts people paste in to get help with: they fill the context window and state nothing about the user.
 PASTES = [
     "Can you make this email sound friendlier? \"Hello team. The quarterly numbers are attached. Please review "
     "them before Thursday. Comments must be sent by noon. Late comments will not be considered. The meeting will "
-    "cover the budget, the hiring plan and the office move. Attendance is expected. Regards.\"",
-    "Could you shorten this paragraph for a newsletter? \"The community garden opened in spring with twelve raised "
-    "beds, a compost area and a small shed for tools. Volunteers meet on Sunday mornings to weed, water and plan "
-    "what to plant next. Last month the garden produced enough courgettes to supply the food bank for two weeks, "
-    "and the children from the school across the road planted a row of sunflowers that is now taller than they are.\"",
-    "What's wrong with this recipe? \"Mix 500 g flour, 10 g salt and 7 g dried yeast. Add 300 ml cold water and knead "
-    "for two minutes. Leave to rise for twenty minutes, then bake at 150 degrees for an hour.\" The bread came out "
-    "dense and pale, like a brick.",
-    "Please summarise these meeting notes: \"Agenda: website relaunch. Design is ready for review. Copy is late, "
-    "expected next Tuesday. Testing starts once copy is in. Marketing wants a launch on the first of the month but "
-    "engineering says two more weeks. Decision postponed. Action items: send design to stakeholders, chase copy, "
-    "draft a test plan, book a room for the follow-up.\"",
+    "cover the budget, the hiring plan and the office move. The budget section has three parts: travel, equipment "
+    "and training. Travel is down twelve percent on last year, equipment is flat, and training is up because of the "
+    "new safety course. The hiring plan adds two roles in support and one in finance, starting in the autumn if the "
+    "numbers hold. The office move is planned for the second half of the year; the new building is closer to the "
+    "station but has fewer meeting rooms, so bookings will need to be shorter. Questions about any of this should "
+    "go to the operations desk, not to individual managers. Attendance at the meeting is expected. Regards.\"",
+    "Could you shorten this for a newsletter? \"The community garden opened in spring with twelve raised beds, a "
+    "compost area and a small shed for tools. Volunteers meet on Sunday mornings to weed, water and plan what to "
+    "plant next. Last month the garden produced enough courgettes to supply the food bank for two weeks, and the "
+    "children from the school across the road planted a row of sunflowers that is now taller than they are. The "
+    "committee would like to add a water butt, a bench in the shade and a second compost bin before the summer, "
+    "and is looking for donations of timber and old pallets. A plant sale is planned for the first weekend of the "
+    "month, with seedlings, cuttings and homemade jam; all money raised goes to seeds and tools. New volunteers are "
+    "always welcome, no experience needed, and gloves are provided. The garden is open to visitors every day from "
+    "eight until dusk, and dogs on leads are allowed on the main path.\"",
+    "What's wrong with this recipe? \"Mix 500 g flour, 10 g salt and 7 g dried yeast in a large bowl. Add 300 ml "
+    "cold water and knead for two minutes until the dough just comes together. Leave to rise for twenty minutes "
+    "somewhere cool. Shape into a tight ball, place on a tray and slash the top with a sharp knife. Bake at 150 "
+    "degrees for an hour, then leave to cool in the tin for another hour before slicing. For a softer crust, brush "
+    "with milk before baking; for a crunchier one, put a tray of water in the bottom of the oven.\" The loaf came "
+    "out dense and pale, like a brick, and the middle was still doughy. The flour was strong white bread flour and "
+    "the yeast was new. The kitchen was quite cold that day, maybe fifteen degrees.",
+    "Please summarise these meeting notes: \"Agenda: website relaunch. Design is ready for review; the new layout "
+    "moves the search bar to the top and cuts the menu from nine items to five. Copy is late, expected next Tuesday, "
+    "because two product pages are being rewritten after legal review. Testing starts once copy is in; the plan is "
+    "one week of internal testing and one week with a small group of customers. Marketing wants a launch on the "
+    "first of the month to match the spring campaign, but engineering says two more weeks are needed for the "
+    "payment page and the accessibility fixes. Decision postponed to the next meeting. Risks: the translation "
+    "budget is not approved, and the analytics tags have not been checked. Action items: send the design to "
+    "stakeholders, chase the copy, draft a test plan, get a quote for translation, book a room for the follow-up, "
+    "and confirm who signs off the final version.\"",
     "Can you fix the grammar here? \"Their going to announce the results tomorrow, and everyone are waiting "
     "anxiously. The committee have been meeting since monday and nobody know what they decided. If the proposal "
-    "pass, the park will be closed for renovation during the whole summer, which effect a lot of families.\"",
-    "Help me write a short review: the hotel was clean, the staff were kind, breakfast was average, the room was "
-    "noisy because it faced the main road, the wifi kept dropping in the evening, and the location was perfect for "
-    "walking to the old town and the station. Three or four stars?",
-    "Explain this error please: \"TypeError: unsupported operand type(s) for +: 'int' and 'str'\" in a script that "
-    "adds up the numbers from a spreadsheet column and prints the total at the end.",
-    "Can you turn this into a packing list? Two weeks, warm days, cool evenings, one wedding, some hiking, a beach "
-    "day or two, and a laptop for the odd work call. Carry-on only if possible.",
+    "pass, the park will be closed for renovation during the whole summer, which effect a lot of families who uses "
+    "it every weekends. The playground are old and some of the equipments is broken since years, so most people "
+    "agrees that something need to be done. But the timing is bad, because the summer is when the park is the most "
+    "busiest. A petition with more then two thousand signatures ask the council to wait until september. The "
+    "council say the contractor is only available in the summer and the price will go up if they wait.\"",
+    "Help me write a short hotel review from these notes: the hotel was clean and the staff were kind, especially "
+    "at the front desk, who held the bags after checkout. Breakfast was average: good coffee and fruit, but the "
+    "eggs were cold both days and the bread was from a packet. The room was noisy because it faced the main road, "
+    "and the windows did not close properly, so earplugs were needed. The wifi kept dropping in the evening, which "
+    "made video calls impossible. The bed was comfortable and the shower was strong and hot. The location was "
+    "perfect for walking to the old town and the station, with a good bakery on the corner and a supermarket two "
+    "streets away. The price was fair for the area in high season. Three or four stars?",
+    "Explain this error please: \"Traceback (most recent call last): File report.py, line 42, in main: total = "
+    "total + row[3]. TypeError: unsupported operand type(s) for +: 'int' and 'str'\". The script reads a "
+    "spreadsheet exported as CSV, skips the header row, adds up the numbers in the fourth column and prints the "
+    "total at the end. It worked last month. This month the export has a new column for the region, and some cells "
+    "in the amount column are empty or have a currency sign in front of the number. The file has about four "
+    "thousand rows. The script uses the csv module, opens the file with the default encoding, and starts the "
+    "total at zero.",
+    "Can you turn this into a packing list? Two weeks, warm days, cool evenings, one wedding with a garden "
+    "reception, some hiking on rocky paths, a beach day or two, and a laptop for the odd work call. Carry-on only "
+    "if possible, so liquids in a small bag and nothing over a hundred millilitres. The weather forecast says "
+    "twenty-eight degrees in the day and fourteen at night, with a chance of rain in the mountains. The wedding is "
+    "semi-formal, outdoors, on grass, so no thin heels. There is a washing machine at the flat for the second "
+    "week. Chargers needed for a phone, a laptop and a camera, plus an adapter for the sockets there. A small "
+    "first-aid kit, sun cream and insect repellent are a must, and a light rain jacket for the hikes.",
+    "Can you summarise this article for me? \"Cities across the region are experimenting with four-day school "
+    "weeks to cut costs and attract teachers. Supporters say the longer days leave pupils with more time for "
+    "sport, family and part-time work, and that teachers are less likely to quit. Critics point to studies that "
+    "show small drops in reading and maths scores, especially for younger children, and warn that parents who "
+    "work five days must find and pay for childcare on the fifth day. Several districts have added optional "
+    "activity days run by volunteers and local clubs. Early surveys suggest that most families like the schedule "
+    "once they adjust, but the effect on learning is still unclear, and researchers say it will take several "
+    "more years of data to know whether the savings are worth it.\"",
+    "Can you tidy up these flat-share house rules? \"Bins go out on Tuesday night, recycling every other week. "
+    "Quiet hours are from eleven at night to seven in the morning on weekdays. Guests staying more than two "
+    "nights should be mentioned in the group chat first. Dishes washed the same day, no leaving pans to soak for "
+    "days. The cleaning rota changes every Monday: kitchen, bathroom, hallway and living room. Shared food is on "
+    "the top shelf of the fridge, everything else is private. The heating stays at nineteen degrees unless "
+    "everyone agrees. Bills are split evenly and paid by the fifth of the month. Bikes go in the shed, not in "
+    "the hall. Anything broken should be reported to the landlord by email the same week.\"",
 ]
 ASSISTANT = [
     "That sounds great!", "Thanks for telling me.", "Good to know!", "Happy to help.", "Oh, nice!",
@@ -280,7 +333,7 @@ def _schedule(rng: random.Random, kinds: set[str]) -> dict[str, int]:
 
 
 def _session_messages(rng: random.Random, persona: dict[str, str], kinds: list[str], talk: list[str]) -> list[Message]:
-    """One session: its facts among small talk and a long paste (`talk`), each user message with a short reply."""
+    """One session: its facts among small talk and long pastes (`talk`), each user message with a short reply."""
     said = [rng.choice(SAYS[kind]).format(**persona) for kind in kinds if kind != "name"]
     middle = said + talk
     rng.shuffle(middle)
@@ -317,10 +370,10 @@ def generate_conversation(rng: random.Random, number: int) -> Conversation:
     persona["never_said_detail"] = f"Where does my {relative} live?" if "relative_home" not in said_in \
         else f"What does my {relative} do for a living?"
     sessions: list[Session] = []
-    pastes, small_talk = rng.sample(PASTES, SESSIONS), rng.sample(SMALL_TALK, len(SMALL_TALK))  # none said twice
+    pastes, small_talk = rng.sample(PASTES, len(PASTES)), rng.sample(SMALL_TALK, len(SMALL_TALK))  # none said twice
     for index, day in enumerate(dates):
         kinds = sorted(kind for kind, session in said_in.items() if session == index)
-        talk = [small_talk.pop() for _ in range(rng.randint(2, 3))] + [pastes[index]]
+        talk = [small_talk.pop() for _ in range(rng.randint(2, 3))] + [pastes.pop(), pastes.pop()]
         sessions.append({"date": day.isoformat(), "messages": _session_messages(rng, persona, kinds, talk)})
     return {"id": f"conv-{number:03d}", "sessions": sessions,
             "questions": [_question(rng, persona, category, kind) for category, kind in chosen],

@@ -23,7 +23,8 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
@@ -200,30 +201,68 @@ def accuracy(records: Iterable[Record]) -> tuple[int, int]:
     return sum(scores), len(scores)
 
 
-def run_agent(conversations: list[Conversation], agent: Contestant, settings: Settings, *, backend: str,
-              cache_dir: Path | None = None, fresh: bool = False, use_judge: bool = False,
-              progress: Progress | None = print_progress) -> list[Record]:
-    """One agent through every conversation, each taken from the cache when it is there (unless `fresh`)."""
+@dataclass(frozen=True)
+class Task:
+    """One agent through one conversation, to run here or in a worker process."""
+
+    agent: str
+    conversation: Conversation
+    settings: Settings
+
+
+def run_task(task: Task) -> Record:
+    """Run one task with a metered client of its own (so tasks can run in separate processes)."""
     meter = Meter()
-    client = metered_client(meter)
-    records: list[Record] = []
-    for number, conversation in enumerate(conversations, 1):
-        path = cache_path(cache_dir, backend, settings, agent.name, conversation) if cache_dir else None
-        record = None if fresh or path is None else read_cached(path)
-        cached = record is not None
-        if record is None:
-            record = run_conversation(client, meter, agent, conversation, settings)
-        changed = not cached
-        if use_judge:
-            changed = add_verdicts(client, settings.model, record) or changed
-        if path and changed:
-            write_atomically(path, json.dumps(record, indent=1, ensure_ascii=False))
-        records.append(record)
+    return run_conversation(metered_client(meter), meter, AGENTS[task.agent], task.conversation, task.settings)
+
+
+def run_tasks(tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Record]]:
+    """Each task with its record as it finishes: in this process, or in `jobs` worker processes."""
+    if jobs <= 1:
+        yield from ((task, run_task(task)) for task in tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run_task, task): task for task in tasks}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # what finished is cached; a rerun goes on from there
+            raise
+
+
+def run_agents(conversations: list[Conversation], agents: list[str], settings: Settings, *, backend: str,
+               cache_dir: Path | None = None, fresh: bool = False, jobs: int = 1,
+               progress: Progress | None = print_progress) -> dict[str, list[Record]]:
+    """Every agent through every conversation; a conversation in the cache is not run again (unless `fresh`)."""
+    done: dict[str, dict[str, Record]] = {name: {} for name in agents}
+
+    def finished(name: str, record: Record, cached: bool) -> None:
+        done[name][record["id"]] = record
         if progress:
-            right, asked = accuracy(records)
-            progress(f"{agent.name}: {number}/{len(conversations)} conversations, accuracy so far "
+            right, asked = accuracy(done[name].values())
+            progress(f"{name}: {len(done[name])}/{len(conversations)} conversations, accuracy so far "
                      f"{right / asked:.2f} ({right}/{asked}){' (cached)' if cached else ''}")
-    return records
+
+    tasks = []
+    for name in agents:
+        for conversation in conversations:
+            path = cache_path(cache_dir, backend, settings, name, conversation) if cache_dir else None
+            record = None if fresh or path is None else read_cached(path)
+            if record is None:
+                tasks.append(Task(name, conversation, settings))
+            else:
+                finished(name, record, cached=True)
+    for task, record in run_tasks(tasks, jobs):
+        if cache_dir:
+            save_record(cache_path(cache_dir, backend, settings, task.agent, task.conversation), record)
+        finished(task.agent, record, cached=False)
+    return {name: [done[name][conversation["id"]] for conversation in conversations] for name in agents}
+
+
+def save_record(path: Path, record: Record) -> None:
+    """Cache one record (atomically)."""
+    write_atomically(path, json.dumps(record, indent=1, ensure_ascii=False))
 
 
 def _rate(part: float, whole: int) -> float:
@@ -271,8 +310,12 @@ def describe_dataset(path: Path, conversations: list[Conversation]) -> dict[str,
 
 def evaluate(conversations: list[Conversation], agents: Iterable[str] = tuple(AGENTS), *,
              context_window: int = DEFAULT_CONTEXT_WINDOW, cache_dir: Path | None = None, fresh: bool = False,
-             use_judge: bool = False, progress: Progress | None = print_progress) -> dict[str, Any]:
-    """Run the agents through the conversations with the current backend; the results as a JSON-ready dict."""
+             use_judge: bool = False, jobs: int = 1, progress: Progress | None = print_progress) -> dict[str, Any]:
+    """Run the agents through the conversations with the current backend; the results as a JSON-ready dict.
+
+    `jobs` > 1 runs conversations in that many worker processes (each with its own client).
+    """
+    agents = list(agents)
     backend = backend_name()
     settings = Settings(model=model_for(backend), context_window=context_window)
     if use_judge and backend == "offline":
@@ -280,10 +323,19 @@ def evaluate(conversations: list[Conversation], agents: Iterable[str] = tuple(AG
     unknown = [name for name in agents if name not in AGENTS]
     if unknown:
         raise ValueError(f"No agent called {', '.join(map(repr, unknown))}. The agents are: {', '.join(AGENTS)}.")
-    results: dict[str, Any] = {"backend": backend, "model": settings.model, "context_window": context_window,
-                               "judge": use_judge, "agents": {}}
-    for name in agents:
-        records = run_agent(conversations, AGENTS[name], settings, backend=backend, cache_dir=cache_dir, fresh=fresh,
-                            use_judge=use_judge, progress=progress)
-        results["agents"][name] = summarize(records)
-    return results
+    records = run_agents(conversations, agents, settings, backend=backend, cache_dir=cache_dir, fresh=fresh, jobs=jobs,
+                         progress=progress)
+    if use_judge:
+        judge_all(records, settings, backend=backend, cache_dir=cache_dir, conversations=conversations)
+    return {"backend": backend, "model": settings.model, "context_window": context_window, "judge": use_judge,
+            "agents": {name: summarize(records[name]) for name in agents}}
+
+
+def judge_all(records: dict[str, list[Record]], settings: Settings, *, backend: str, cache_dir: Path | None,
+              conversations: list[Conversation]) -> None:
+    """Add the judge's verdicts to every answer without one, caching each record that got new verdicts."""
+    client = metered_client(Meter())  # the judge's calls are not counted as the agents' cost
+    for name, agent_records in records.items():
+        for conversation, record in zip(conversations, agent_records):
+            if add_verdicts(client, settings.model, record) and cache_dir:
+                save_record(cache_path(cache_dir, backend, settings, name, conversation), record)

@@ -21,22 +21,11 @@ import unicodedata
 import openai
 
 from helpers.errors import explain_api_errors
+from helpers.offline.dates import DATE, read_date
 
 ABSTENTION = "abstention"
 CATEGORIES = ("single_session", "multi_session", "knowledge_update", "temporal", ABSTENTION)
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
-MONTH = r"(?P<{}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
-        r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
-YEAR = r"(?:,?\s+(?P<{}>\d{{4}}))?"
-# 2026-06-12; June 12th(, 2026); 12 June( 2026); the 12th of June
-DATES = re.compile(
-    r"\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b"
-    rf"|\b{MONTH.format('m1')}\s+(?:the\s+)?{DAY.format('d1')}\b{YEAR.format('y1')}"
-    rf"|\b(?:the\s+)?{DAY.format('d2')}\s+(?:of\s+)?{MONTH.format('m2')}\b{YEAR.format('y2')}"
-)
 NUMBERS = {word: str(value) for value, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -55,24 +44,19 @@ ABSTAINING = re.compile(
 
 
 def _date(match: re.Match[str]) -> str:
-    """A date match written as "yyyy mm dd", or "mm dd" without a year."""
-    groups = match.groupdict()
-    if groups["iy"]:
-        year, month, day = groups["iy"], int(groups["im"]), int(groups["id"])
-    else:
-        name = groups["m1"] or groups["m2"]
-        year, day = groups["y1"] or groups["y2"], int(groups["d1"] or groups["d2"])
-        month = next(index for index, full in enumerate(MONTHS, 1) if full.startswith(name[:3]))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    """A date written as " yyyy mm dd ", or " mm dd " without a year (as found if it is no real day)."""
+    found = read_date(match)
+    if found is None:
         return match.group(0)
-    return f" {year + ' ' if year else ''}{month:02d} {day:02d} "
+    year, month, day = found
+    return f" {str(year) + ' ' if year else ''}{month:02d} {day:02d} "
 
 
 def normalize(text: str) -> str:
     """Text reduced for comparison: lower case, no accents, one date format, digits, no articles or punctuation."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
-    text = DATES.sub(_date, text)
+    text = DATE.sub(_date, text)
     words = re.findall(r"[^\W_]+", text)
     return " ".join(NUMBERS.get(word, word) for word in words if word not in ARTICLES)
 
