@@ -21,7 +21,7 @@ Like a real model, it sees only the request: the messages and the tools. It keep
 between calls. It is served through the SDK's own HTTP layer (an `httpx2.MockTransport`), so
 the client, the request and the response are the SDK's real objects. The same request always
 gets a byte-identical response: ids are derived from the request, and `created` is 0.
-Token counts in `usage` are estimates (about 4 characters a token), not a real tokenizer.
+Token counts in `usage` are the course's own count of the request (helpers.tokens).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
+
+from helpers.tokens import count_completion, count_request
 
 OFFLINE_MODEL = "memory-lab-offline-tutor"
 OFFLINE_EMBEDDING_MODEL = "memory-lab-offline-embedding"
@@ -912,9 +914,8 @@ def chat_completion(body: dict[str, Any]) -> dict[str, Any]:
             }
             for index, (name, arguments) in enumerate(decision.tool_calls)
         ]
-    completion_text = (decision.content or "") + json.dumps(message.get("tool_calls", ""))
-    prompt_tokens = estimate_tokens(json.dumps(messages, default=str) + json.dumps(body.get("tools") or ""))
-    completion_tokens = estimate_tokens(completion_text)
+    prompt_tokens = count_request(messages, body.get("tools"))  # the course's count, so the ratio is 1
+    completion_tokens = count_completion(decision.content, message.get("tool_calls", []))
     return {
         "id": _stable_id("chatcmpl-offline-", request_key),
         "object": "chat.completion",
