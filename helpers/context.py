@@ -130,11 +130,18 @@ def summary_cost(window: int) -> int:
     return count_message(note) + summary_limit(window)
 
 
+def not_a_size(window: Any) -> str | None:
+    """What is wrong with a context_window that is not a positive whole number (None if it is one)."""
+    if isinstance(window, bool) or not isinstance(window, int) or window <= 0:
+        return f"context_window must be a whole number of tokens, e.g. 8192, not {window!r}."
+    return None
+
+
 def window_problem(agent: Agent, tools: list[dict[str, Any]] | None = None) -> str | None:
     """Why the agent's window cannot hold its fixed part, a full summary and room for messages (None if it can)."""
     window = agent["context_window"]
-    if isinstance(window, bool) or not isinstance(window, int) or window <= 0:
-        return f"context_window must be a whole number of tokens, e.g. 8192, not {window!r}."
+    if not_a_size(window):
+        return not_a_size(window)
     fixed, summary = full_memory_tokens(agent, tools), summary_cost(window)
     if estimate(agent, fixed + summary) <= FIXED_SHARE_MAX * window:
         return None

@@ -119,6 +119,9 @@ def new_agent(
     """
     from helpers import context  # helpers.context builds on this module, so it is imported here
 
+    if context.not_a_size(context_window):
+        raise context.ContextWindowError(context.not_a_size(context_window))
+
     def make(window: int) -> Agent:
         size = context.block_limit(window) if limit is None else limit
         return {
@@ -140,12 +143,10 @@ def new_agent(
 
     agent = make(context_window)
     problem = context.window_problem(agent)
-    if problem and isinstance(context_window, int) and not isinstance(context_window, bool) and context_window > 0:
+    if problem:
         fits = context.smallest_window(lambda window: context.window_problem(make(window)) is None, context_window)
         smaller = "" if limit is None else f", or a smaller limit than {limit}"
-        problem = f"{problem} Use new_agent(context_window={fits}) or more{smaller}."
-    if problem:
-        raise context.ContextWindowError(problem)
+        raise context.ContextWindowError(f"{problem} Use new_agent(context_window={fits}) or more{smaller}.")
     return agent
 
 

