@@ -1,7 +1,9 @@
 """Checkers for the notebooks' exercises: run the learner's function on cases, print friendly feedback.
 
 Each `check_*` function prints one line per problem (or one line of praise) and returns True
-when every case passes, so it reads well in a notebook and can be asserted in a test.
+when every case passes, so it reads well in a notebook and can be asserted in a test. Two mistakes
+get one line of their own: a function that returns None (no `return` yet), and one that works on
+a notebook global such as `agent_memory` instead of the argument it is given.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from types import SimpleNamespace
+from types import CodeType, SimpleNamespace
 from typing import Any
 
 import httpx2
@@ -21,8 +23,24 @@ from helpers.offline import OFFLINE_BASE_URL, offline_transport
 Case = Callable[[], "str | None"]  # returns a problem, or None when the case passes
 
 
-def run_checks(name: str, cases: list[Case]) -> bool:
-    """Run the cases, print what went wrong (or that all passed), return whether all passed."""
+def watch(fn: Callable[..., Any]) -> tuple[Callable[..., Any], list[Any]]:
+    """`fn`, plus the list of everything it returns as the checker calls it (to spot a missing `return`)."""
+    returned: list[Any] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        returned.append(result)
+        return result
+
+    return call, returned
+
+
+def run_checks(name: str, cases: list[Case], *, returned: list[Any] | None = None, returns: str = "") -> bool:
+    """Run the cases, print what went wrong (or that all passed), return whether all passed.
+
+    With `returned` (from `watch`), a function that returned None every time gets one line saying so,
+    naming what it should return (`returns`), instead of one line per failed case.
+    """
     problems: list[str] = []
     for case in cases:
         try:
@@ -37,6 +55,10 @@ def run_checks(name: str, cases: list[Case]) -> bool:
     if not problems:
         print(f"✅ Well done: {name} passed all {len(cases)} checks.")
         return True
+    if returned and all(value is None for value in returned):
+        print(f"❌ {name} returned None every time: it has no `return` statement yet (or returns nothing). "
+              f"End it with `return` and {returns or 'its result'}.")
+        return False
     for problem in problems:
         print(f"❌ {problem}")
     return False
@@ -48,11 +70,40 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _names_read(code: CodeType) -> set[str]:
+    """The global names a function's code reads, including in functions and lambdas defined inside it."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _names_read(const)
+    return names
+
+
+def globals_used(fn: Callable[..., Any]) -> list[str]:
+    """The notebook's global dicts that `fn` reads (e.g. `agent_memory`), by name."""
+    code, namespace = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+    if code is None:
+        return []
+    return sorted(name for name in _names_read(code) if isinstance(namespace.get(name), dict))
+
+
+def uses_global(fn: Callable[..., Any], argument: str, problem: str) -> str:
+    """`problem`, explained when `fn` reads a global dict instead of its `argument`."""
+    names = globals_used(fn)
+    if not names:
+        return problem
+    named = ", ".join(f"`{name}`" for name in names)
+    return (f"{getattr(fn, '__name__', 'your function')} uses the notebook's global {named} instead of its "
+            f"`{argument}` argument. Work only with the arguments: the checker passes its own `{argument}` "
+            f"(here: {problem})")
+
+
 # ----- 01: building the messages -------------------------------------------------------------
 
 
 def check_build_messages(fn: Callable[[str, list[dict[str, str]], str], list[dict[str, str]]]) -> bool:
     """Check `build_messages(system_prompt, history, user_message)` on a few conversations."""
+    fn, returned = watch(fn)
     system = "You are a chatbot."
     history = [
         {"role": "user", "content": "My name is Bob"},
@@ -85,56 +136,76 @@ def check_build_messages(fn: Callable[[str, list[dict[str, str]], str], list[dic
             return "build_messages should not change the history list it is given: build a new list instead"
         return None
 
-    return run_checks("build_messages", [no_history, with_history, keeps_input])
+    return run_checks("build_messages", [no_history, with_history, keeps_input],
+                      returned=returned, returns="the new list of messages")
 
 
 # ----- 02: compiling memory into the prompt ---------------------------------------------------
 
 
-def check_compile_context(fn: Callable[[str, dict[str, str]], str]) -> bool:
-    """Check `compile_context(system_prompt, memory)`: the prompt first, then every section."""
+def check_compile_sections(fn: Callable[[str, dict[str, str]], str]) -> bool:
+    """Check `compile_sections(system_prompt, memory)`: the prompt first, then every section under its own name."""
+    learner, (fn, returned) = fn, watch(fn)
     system = "You are a chatbot with a memory."
+    # Texts that name no section, so the name nearest before a text can only be its label.
+    memory = {"human": "Name: Ada\nLives in: Lisbon", "agent": "My name is Tutor", "notes": "Likes tea"}
 
     def is_text() -> str | None:
         got = fn(system, {"human": "Name: Bob"})
-        return None if isinstance(got, str) else f"compile_context should return a string, got {_short(got)}"
+        return None if isinstance(got, str) else f"compile_sections should return a string, got {_short(got)}"
 
     def prompt_first() -> str | None:
         got = fn(system, {"human": "Name: Bob"})
         if not got.startswith(system):
-            return f"compile_context should start with the system prompt, so the instructions come first: got {_short(got)}"
+            return f"compile_sections should start with the system prompt, so the instructions come first: got {_short(got)}"
         return None
 
     def every_section() -> str | None:
-        memory = {"human": "Name: Ada\nLives in: Lisbon", "agent": "My name is Tutor"}
         got = fn(system, memory)
         for section, text in memory.items():
             if section not in got:
-                return f"compile_context should name every section: {section!r} is missing from {_short(got)}"
+                return uses_global(learner, "memory", f"compile_sections should name every section: {section!r} is missing from {_short(got)}")
             if text not in got:
-                return f"compile_context should include each section's text exactly: {text!r} is missing"
+                return uses_global(learner, "memory", f"compile_sections should include each section's text exactly: {text!r} is missing")
+        return None
+
+    def own_labels() -> str | None:
+        got = fn(system, memory)
+        for section, text in memory.items():
+            if text not in got:
+                continue  # every_section says so
+            before = got[: got.find(text)]
+            nearest = max(memory, key=before.rfind)
+            if before.rfind(nearest) < 0:
+                return f"compile_sections should put each section's name before its text: nothing names {text!r}. Got {_short(got)}"
+            if nearest != section:
+                return (f"compile_sections should put each section's text under its own name: {text!r} comes "
+                        f"after the name {nearest!r}, not {section!r}. Got {_short(got)}")
         return None
 
     def empty_section() -> str | None:
         got = fn(system, {"human": "", "agent": ""})
         if "human" not in got or "agent" not in got:
-            return f"compile_context should still name empty sections, so the model knows they exist: got {_short(got)}"
+            return f"compile_sections should still name empty sections, so the model knows they exist: got {_short(got)}"
         return None
 
-    return run_checks("compile_context", [is_text, prompt_first, every_section, empty_section])
+    return run_checks("compile_sections", [is_text, prompt_first, every_section, own_labels, empty_section],
+                      returned=returned, returns="the compiled text")
 
 
 # ----- 03: the save tool and its arguments ----------------------------------------------------
 
 
-def check_core_memory_save(fn: Callable[[dict[str, str], str, str], Any]) -> bool:
-    """Check `core_memory_save(memory, section, text)`: appends, touches one section, returns text."""
+def check_save_to_memory(fn: Callable[[dict[str, str], str, str], Any]) -> bool:
+    """Check `save_to_memory(memory, section, text)`: appends, touches one section, returns text."""
+    learner, (fn, returned) = fn, watch(fn)
 
     def into_empty() -> str | None:
         memory = {"human": "", "agent": ""}
         fn(memory, "human", "Name: Bob")
         if memory["human"].strip() != "Name: Bob":
-            return f"core_memory_save should put the text into an empty section: expected 'Name: Bob', got {memory['human']!r}"
+            problem = f"save_to_memory should put the text into an empty section: expected 'Name: Bob', got {memory['human']!r}"
+            return uses_global(learner, "memory", problem)
         return None
 
     def appends() -> str | None:
@@ -142,24 +213,24 @@ def check_core_memory_save(fn: Callable[[dict[str, str], str, str], Any]) -> boo
         fn(memory, "human", "Likes tea")
         held = memory["human"]
         if "Name: Bob" not in held:
-            return f"core_memory_save should append, not overwrite: after saving 'Likes tea' to a section holding 'Name: Bob', it holds {held!r}"
+            return f"save_to_memory should append, not overwrite: after saving 'Likes tea' to a section holding 'Name: Bob', it holds {held!r}"
         if "Likes tea" not in held or held.index("Name: Bob") > held.index("Likes tea"):
-            return f"core_memory_save should add the new text after what is there: got {held!r}"
+            return f"save_to_memory should add the new text after what is there: got {held!r}"
         if held.replace(" ", "") == "Name:BobLikestea":
-            return f"core_memory_save should separate saved facts (a new line works well): got {held!r}"
+            return f"save_to_memory should separate saved facts (a new line works well): got {held!r}"
         return None
 
     def one_section() -> str | None:
         memory = {"human": "", "agent": "I am a tutor"}
         fn(memory, "human", "Name: Bob")
         if memory["agent"] != "I am a tutor":
-            return f"core_memory_save should only change the section it is given: 'agent' became {memory['agent']!r}"
+            return f"save_to_memory should only change the section it is given: 'agent' became {memory['agent']!r}"
         return None
 
     def returns_text() -> str | None:
         result = fn({"human": "", "agent": ""}, "human", "Name: Bob")
         if not isinstance(result, str) or not result:
-            return f"core_memory_save should return a short text saying what it did (the model reads it), got {_short(result)}"
+            return f"save_to_memory should return a short text saying what it did (the model reads it), got {_short(result)}"
         return None
 
     def unknown_section() -> str | None:
@@ -169,14 +240,16 @@ def check_core_memory_save(fn: Callable[[dict[str, str], str, str], Any]) -> boo
         except Exception:
             pass  # refusing is fine
         if set(memory) != {"human", "agent"}:
-            return f"core_memory_save should not invent new sections: after saving to 'friends' the memory is {_short(memory)}"
+            return f"save_to_memory should not invent new sections: after saving to 'friends' the memory is {_short(memory)}"
         return None
 
-    return run_checks("core_memory_save", [into_empty, appends, one_section, returns_text, unknown_section])
+    return run_checks("save_to_memory", [into_empty, appends, one_section, returns_text, unknown_section],
+                      returned=returned, returns="a short sentence saying what was saved")
 
 
 def check_parse_arguments(fn: Callable[[str], Any]) -> bool:
     """Check `parse_arguments(raw)`: a dict for good JSON, an "Error: ..." string for anything else."""
+    fn, returned = watch(fn)
 
     def good() -> str | None:
         got = fn('{"section": "human", "memory": "The human\'s name is Bob"}')
@@ -203,6 +276,8 @@ def check_parse_arguments(fn: Callable[[str], Any]) -> bool:
             error_for("", "empty arguments"),
             error_for('["human", "Bob"]', "JSON that is not an object"),
         ],
+        returned=returned,
+        returns="the arguments as a dict (or an 'Error: ...' string)",
     )
 
 
@@ -210,13 +285,14 @@ def check_parse_arguments(fn: Callable[[str], Any]) -> bool:
 
 
 def check_core_memory_replace(fn: Callable[[dict[str, str], str, str, str], Any]) -> bool:
-    """Check `core_memory_replace(memory, section, old, new)`: swaps text, refuses when `old` is absent."""
+    """Check `core_memory_replace(memory, section, old, new)`: swaps text, refuses an absent or empty `old`."""
+    learner, (fn, returned) = fn, watch(fn)
 
     def replaces() -> str | None:
         memory = {"human": "The human's name is Sarah", "agent": ""}
         fn(memory, "human", "Sarah", "Charles")
         if memory["human"] != "The human's name is Charles":
-            return f"core_memory_replace should swap 'Sarah' for 'Charles': got {memory['human']!r}"
+            return uses_global(learner, "memory", f"core_memory_replace should swap 'Sarah' for 'Charles': got {memory['human']!r}")
         return None
 
     def keeps_the_rest() -> str | None:
@@ -232,19 +308,25 @@ def check_core_memory_replace(fn: Callable[[dict[str, str], str, str, str], Any]
             return f"core_memory_replace should return a short text saying what it did, got {_short(result)}"
         return None
 
-    def old_missing() -> str | None:
-        memory = {"human": "Name: Bob", "agent": ""}
-        try:
-            result = fn(memory, "human", "Sarah", "Charles")
-        except (ValueError, KeyError):
-            result = "Error"
-        if memory["human"] != "Name: Bob":
-            return f"core_memory_replace should change nothing when the old text isn't there: got {memory['human']!r}"
-        if not (isinstance(result, str) and result.startswith("Error")):
-            return f"core_memory_replace should say when the old text isn't there (return 'Error: ...' or raise ValueError), got {_short(result)}"
-        return None
+    def refused(old: str, why: str) -> Case:
+        def case() -> str | None:
+            memory = {"human": "Name: Bob", "agent": ""}
+            try:
+                result = fn(memory, "human", old, "Charles")
+            except (ValueError, KeyError):
+                result = "Error"
+            if memory["human"] != "Name: Bob":
+                return f"core_memory_replace should change nothing when {why}: 'Name: Bob' became {memory['human']!r}"
+            if not (isinstance(result, str) and result.startswith("Error")):
+                return f"core_memory_replace should say so when {why} (return 'Error: ...' or raise ValueError), got {_short(result)}"
+            return None
 
-    return run_checks("core_memory_replace", [replaces, keeps_the_rest, returns_text, old_missing])
+        return case
+
+    cases = [replaces, keeps_the_rest, returns_text,
+             refused("Sarah", "the old text isn't there"),
+             refused("", "the old text is empty (an empty string is found everywhere: 'Bob'.replace('', 'X') gives 'XBXoXbX')")]
+    return run_checks("core_memory_replace", cases, returned=returned, returns="a short sentence saying what was replaced")
 
 
 STUBBORN_CALL_LIMIT = 50
@@ -277,6 +359,7 @@ def offline_client() -> openai.OpenAI:
 
 def check_bounded_agent_step(fn: Callable[..., str]) -> bool:
     """Check `bounded_agent_step(client, user_message, memory, max_steps)` stops after max_steps calls."""
+    learner, (fn, returned) = fn, watch(fn)
 
     def bound(max_steps: int) -> Case:
         def case() -> str | None:
@@ -299,20 +382,24 @@ def check_bounded_agent_step(fn: Callable[..., str]) -> bool:
         memory = {"human": "", "agent": ""}
         result = fn(offline_client(), "My name is Bob", memory, 5)
         if "Bob" not in memory["human"]:
-            return f"bounded_agent_step should still run the tools it is asked for: after 'My name is Bob' the memory is {_short(memory)}"
+            problem = f"bounded_agent_step should still run the tools it is asked for: after 'My name is Bob' the memory is {_short(memory)}"
+            return uses_global(learner, "agent_memory", problem)
         if not isinstance(result, str) or not result:
             return f"bounded_agent_step should return the model's reply, got {_short(result)}"
         return None
 
-    return run_checks("bounded_agent_step", [bound(3), bound(1), still_works])
+    return run_checks("bounded_agent_step", [bound(3), bound(1), still_works],
+                      returned=returned, returns="the model's reply (or a sentence saying it stopped)")
 
 
 __all__ = [
     "check_bounded_agent_step",
     "check_build_messages",
-    "check_compile_context",
+    "check_compile_sections",
     "check_core_memory_replace",
-    "check_core_memory_save",
     "check_parse_arguments",
+    "check_save_to_memory",
+    "globals_used",
     "run_checks",
+    "watch",
 ]

@@ -102,3 +102,20 @@ def test_stream_outputs_are_merged(notebook) -> None:
         kinds = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
         for first, second in zip(kinds, kinds[1:]):
             assert not (first == second and first[0] == "stream"), f"code cell {index}: split {first[1]} output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_every_exercise_has_staged_hints_before_its_solution(path: Path) -> None:
+    """Help in stages: a nudge, then the approach, each folded until opened, then where the solution is."""
+    notebook = load(path)
+    exercises = [index for index, cell in enumerate(notebook.cells)
+                 if cell.cell_type == "code" and re.search(r"^passed = check_\w+\(", cell.source, re.M)]
+    assert exercises, f"{path.name} has no exercise with a checker"
+    for index in exercises:
+        prose = notebook.cells[index - 1].source
+        hints = [prose.find(f"<details><summary>Hint {n} ") for n in (1, 2)]
+        pointer = prose.find("solutions/")
+        where = f"{path.name} cell {index}"
+        assert -1 not in hints, f"{where}: the prose before an exercise needs <details> hints 1 and 2"
+        assert hints[0] < hints[1] < pointer, f"{where}: hint 1, then hint 2, then the pointer to solutions/"
+        assert prose.count("<details>") == prose.count("</details>"), f"{where}: a <details> block is not closed"

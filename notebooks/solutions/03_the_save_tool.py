@@ -3,7 +3,7 @@
 import json
 
 
-def core_memory_save(memory, section, text):
+def save_to_memory(memory, section, text):
     """Append `text` to `memory[section]` on a new line and say what was done."""
     if section not in memory:
         raise ValueError(f"There is no section called {section!r}.")

@@ -7,6 +7,8 @@ from helpers.memory import AGENT_SYSTEM_PROMPT, CORE_MEMORY_SAVE_TOOL, build_sys
 
 def core_memory_replace(memory, section, old, new):
     """Replace `old` with `new` in `memory[section]`; say so, and change nothing, if `old` isn't there."""
+    if not old:
+        return "Error: old is empty. Copy the exact text to replace from the section. Nothing was changed."
     if old not in memory.get(section, ""):
         return f"Error: {old!r} is not in section {section!r}. Nothing was changed."
     memory[section] = memory[section].replace(old, new)

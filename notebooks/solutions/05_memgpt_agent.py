@@ -17,7 +17,12 @@ def core_memory_rewrite(agent: dict, label: Literal["persona", "human"], new_val
     return f"Block {label!r} rewritten ({len(new_value)}/{block['limit']} characters)."
 
 
+def wants_heartbeat(value):
+    """Letta's reading of request_heartbeat: True, or the string "true" in any case; anything else is false."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
 def step_continues(calls):
-    """Whether the agent gets another turn: a tool asked for a heartbeat, or a tool failed."""
-    return any(arguments.get("request_heartbeat") is True or result.startswith("Error")
+    """Whether the agent gets another model call: a tool asked for a heartbeat, or a tool failed."""
+    return any(wants_heartbeat(arguments.get("request_heartbeat")) or result.startswith("Error")
                for _name, arguments, result in calls)
