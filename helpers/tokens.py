@@ -47,6 +47,12 @@ def count_tokens(text: str) -> int:
     return len(_encoding().encode_ordinary(text)) if text else 0
 
 
+def token_pieces(text: str) -> list[str]:
+    """The pieces `text` is cut into, as text ("Hello world" -> ["Hello", " world"]), to see what a token is."""
+    encoding = _encoding()
+    return [encoding.decode([token]) for token in encoding.encode_ordinary(text)]
+
+
 def content_text(content: Any) -> str:
     """The text of a message's content: a string, None, or a list of parts (their texts, one a line)."""
     if content is None:
