@@ -219,6 +219,11 @@ def context_breakdown(
     }
 
 
+def context_tokens(agent: Agent, tools: list[dict[str, Any]] | None = None, moment: datetime | None = None) -> int:
+    """What the next request costs in all: the sum of the breakdown's parts."""
+    return sum(tokens for name, tokens in context_breakdown(agent, tools, moment).items() if name != "window")
+
+
 # ---------------------------------------------------------------------------------------------
 # Eviction: whole turns, oldest first.
 # ---------------------------------------------------------------------------------------------
@@ -403,6 +408,16 @@ def flush(
         report({"type": "summary", "call": call, "content": summary, "evicted": cut,
                 "hidden": hidden_messages(agent), "total": len(agent["recall"]), "tokens": [before, after]})
     return cut
+
+
+def fit_window(
+    client: openai.OpenAI, agent: Agent, tools: list[dict[str, Any]], *, model: str, moment: datetime,
+    call: int = 1, report: Report | None = None,
+) -> int:
+    """Leave the context within its window between steps: flush if the next request would be over it."""
+    if estimate(agent, count_request(compile_context(agent, moment), tools)) <= agent["context_window"]:
+        return 0
+    return flush(client, agent, tools, model=model, moment=moment, call=call, report=report)
 
 
 def _too_big(agent: Agent, tools: list[dict[str, Any]], moment: datetime, tokens: int) -> ContextWindowError:

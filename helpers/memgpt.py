@@ -485,7 +485,7 @@ def memgpt_step(
             on_event(event)
 
     bound = bind_tools(agent, embed, functions)
-    from helpers.context import call_within_window, check_window  # it builds on this module: imported here
+    from helpers.context import call_within_window, check_window, fit_window  # they build on this module
 
     check_window(agent, tools)  # a clear error now, not a refused request later
     remember(agent, {"role": "user", "content": user_message}, now)
@@ -493,7 +493,8 @@ def memgpt_step(
     for call in range(1, max_steps + 1):
         # The request: system message, summary note, messages. Past 75% of the window it gets a warning;
         # over the window, old turns are evicted and summarized first (see helpers.context).
-        response = call_within_window(client, agent, tools, model=model, moment=now(), call=call, report=report)
+        moment = now()
+        response = call_within_window(client, agent, tools, model=model, moment=moment, call=call, report=report)
         message = reply_message(response)
         if message is None:  # neither monologue nor tool call: say so, and let the model try again
             remember(agent, {"role": "user", "content": EMPTY_RESPONSE_NOTE}, now)
@@ -524,4 +525,5 @@ def memgpt_step(
     else:
         report({"type": "stopped", "call": max_steps,
                 "content": f"(Stopped after {model_calls(max_steps)}: raise max_steps if the agent needs more.)"})
+    fit_window(client, agent, tools, model=model, moment=moment, call=call, report=report)  # left within its window
     return "\n".join(sent)

@@ -21,7 +21,7 @@ import openai
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.context import summary_limit
+from helpers.context import context_tokens, summary_limit
 from helpers.memgpt import memgpt_step, new_agent
 from helpers.offline import OFFLINE_MODEL, handle_request
 from helpers.recall import ticking_clock
@@ -89,7 +89,10 @@ def converse(window: int, turns: int, seed: int) -> tuple[dict[str, Any], Record
     said = ["My name is Ada", "I live in Ghent", "Remember that my locker code is 4821"]
     said += [sentence(rng) for _ in range(turns)]
     said += ["What is my name?", "Where do I live?", "What is my locker code?"]
-    replies = [memgpt_step(client, agent, text, model=OFFLINE_MODEL, now=clock, on_event=events.append) for text in said]
+    replies = []
+    for text in said:
+        replies.append(memgpt_step(client, agent, text, model=OFFLINE_MODEL, now=clock, on_event=events.append))
+        assert context_tokens(agent) <= window  # between steps too, the context is within its window
     return agent, recorder, events, said, replies
 
 
