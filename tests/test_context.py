@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import httpx2
 import pytest
-from conftest import ScriptedModel
+from conftest import ScriptedModel, pairs_intact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,21 +71,6 @@ def fill_to(agent, fraction: float) -> None:
     while count_request(compile_context(agent, START), memgpt_tools()) < fraction * agent["context_window"]:
         fill(agent, 1, first=n)
         n += 1
-
-
-def pairs_intact(messages: list[dict]) -> bool:
-    """Every tool result follows its call, and every call has its result."""
-    pending: set[str] = set()
-    for message in messages:
-        if message.get("role") == "tool":
-            if message.get("tool_call_id") not in pending:
-                return False
-            pending.discard(message["tool_call_id"])
-        elif pending:
-            return False
-        for call in message.get("tool_calls") or []:
-            pending.add(call["id"])
-    return not pending
 
 
 # --- sizes -----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx2
 import openai
+from conftest import pairs_intact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,20 +66,6 @@ class Recorder:
 
         return openai.OpenAI(api_key="offline", base_url="http://offline-tutor.invalid/v1", max_retries=0,
                              http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
-
-
-def pairs_intact(messages: list[dict[str, Any]]) -> bool:
-    """Every tool result follows its call, and every call has its result."""
-    pending: set[str] = set()
-    for message in messages:
-        if message.get("role") == "tool":
-            if message.get("tool_call_id") not in pending:
-                return False
-            pending.discard(message["tool_call_id"])
-        elif pending:
-            return False
-        pending.update(call["id"] for call in message.get("tool_calls") or [])
-    return not pending
 
 
 def converse(window: int, turns: int, seed: int) -> tuple[dict[str, Any], Recorder, list[dict], list[str], list[str]]:
