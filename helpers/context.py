@@ -53,6 +53,7 @@ FIXED_SHARE_MAX = 0.75  # instructions, tools, full core memory and a full summa
 BLOCK_SHARE = 0.07  # a core memory block's default limit: 7% of the window (at most SECTION_LIMIT characters)
 CHARS_PER_TOKEN = 4  # English text runs at about 4 characters a token: for limits set in characters
 SUMMARY_SHARE, SUMMARY_MAX = 0.1, 400  # the summary: at most 10% of the window, and 400 tokens
+SHORT_RESULT = 40  # tokens left of a result already read, when the turn in progress alone overflows
 
 MEMORY_PRESSURE_WARNING = (
     "Warning: the conversation history will soon reach its maximum length and be trimmed. Make sure to "
@@ -64,6 +65,7 @@ SUMMARY_NOTE = (
 )
 SUMMARY_FOLLOWS = "The following is a summary of the previous messages:"
 NO_SUMMARY = "They are in recall memory: search them with conversation_search."
+SHORTENED = " ... (shortened to fit the context window)"
 SUMMARIZER_PROMPT = (
     "Summarize the conversation below between an AI assistant and a human: these messages are leaving "
     "the assistant's context window. Write at most {words} words, in the first person as the assistant. "
@@ -78,6 +80,10 @@ Report = Callable[[Event], None]
 
 class ContextWindowError(ValueError):
     """The context window cannot hold what it must; the message says what takes the room and what to change."""
+
+
+class TurnTooLarge(ContextWindowError):
+    """The turn in progress cannot fit the window even with every older turn evicted: its request is not sent."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,19 +186,22 @@ def hidden_messages(agent: Agent) -> int:
     return max(len(agent["recall"]) - len(agent["messages"]), 0)
 
 
-def summary_note(agent: Agent) -> dict[str, Any] | None:
+def summary_note(agent: Agent, *, with_summary: bool = True) -> dict[str, Any] | None:
     """The system note first among the messages once some have left the context: counts and summary."""
     hidden = hidden_messages(agent)
     if not hidden and not agent["summary"]:
         return None
     note = SUMMARY_NOTE.format(hidden=hidden, total=len(agent["recall"]))
-    rest = f"{SUMMARY_FOLLOWS}\n{agent['summary']}" if agent["summary"] else NO_SUMMARY
+    rest = f"{SUMMARY_FOLLOWS}\n{agent['summary']}" if agent["summary"] and with_summary else NO_SUMMARY
     return {"role": "system", "content": f"{note}\n{rest}"}
 
 
-def compile_context(agent: Agent, moment: datetime | None = None) -> list[dict[str, Any]]:
-    """The messages of the next request: the system message, the summary note if any, the context window."""
-    note = summary_note(agent)
+def compile_context(agent: Agent, moment: datetime | None = None, *, with_summary: bool = True) -> list[dict[str, Any]]:
+    """The messages of the next request: the system message, the summary note if any, the context window.
+
+    `with_summary=False` leaves the summary's text out of the note (for a turn too large to fit with it).
+    """
+    note = summary_note(agent, with_summary=with_summary)
     system = {"role": "system", "content": build_memgpt_system_prompt(agent, moment)}
     return [system, *([note] if note else []), *agent["messages"]]
 
@@ -420,10 +429,28 @@ def fit_window(
     return flush(client, agent, tools, model=model, moment=moment, call=call, report=report)
 
 
-def _too_big(agent: Agent, tools: list[dict[str, Any]], moment: datetime, tokens: int) -> ContextWindowError:
+def shorten_results(agent: Agent) -> int:
+    """Shorten the results the model has already read in the turn in progress; return how many were shortened.
+
+    For a turn too large for the window on its own (several searches, say). Each result keeps SHORT_RESULT
+    tokens and stays with its call; recall memory keeps it whole (the context gets a shortened copy).
+    """
+    messages = agent["messages"]
+    starts = turn_starts(messages)
+    last_call = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=-1)
+    shortened = 0
+    for i in range(starts[-1] if starts else 0, last_call):
+        content = messages[i].get("content")
+        if messages[i].get("role") == "tool" and isinstance(content, str) and count_tokens(content) > SHORT_RESULT:
+            messages[i] = {**messages[i], "content": clip_tokens(content, SHORT_RESULT) + SHORTENED}
+            shortened += 1
+    return shortened
+
+
+def _too_big(agent: Agent, tools: list[dict[str, Any]], moment: datetime, tokens: int) -> TurnTooLarge:
     """The error for a request that does not fit even with every older turn evicted."""
     fixed = fixed_tokens(agent, tools, moment)
-    return ContextWindowError(
+    return TurnTooLarge(
         f"This request needs about {estimate(agent, tokens):,} tokens, more than the context window of "
         f"{agent['context_window']:,}, even with every earlier turn evicted: the fixed part (instructions, "
         f"tools, core memory) takes {fixed:,} and this turn's messages the rest. The request was not sent; "
@@ -435,16 +462,29 @@ def prepare_request(
     client: openai.OpenAI, agent: Agent, tools: list[dict[str, Any]], *, model: str, moment: datetime,
     call: int = 1, report: Report | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The next request's messages and their token count: flushed if over the window, warned if past the threshold."""
+    """The next request's messages and their token count: flushed if over the window, warned if past the threshold.
+
+    Over the window: the oldest turns are flushed; if the turn in progress alone is still too large, the
+    results it has already read are shortened, then the summary's text is left out of this request. If
+    even that is over, a TurnTooLarge error: the request is not sent.
+    """
     window = agent["context_window"]
     request = compile_context(agent, moment)
     tokens = count_request(request, tools)
-    if estimate(agent, tokens) > window:
-        flush(client, agent, tools, model=model, moment=moment, call=call, report=report)
-        request = compile_context(agent, moment)
+    with_summary = True
+    for make_room in ("flush", "shorten", "no summary"):
+        if estimate(agent, tokens) <= window:
+            break
+        if make_room == "flush":
+            flush(client, agent, tools, model=model, moment=moment, call=call, report=report)
+        elif make_room == "shorten":
+            shorten_results(agent)
+        else:
+            with_summary = False
+        request = compile_context(agent, moment, with_summary=with_summary)
         tokens = count_request(request, tools)
-        if estimate(agent, tokens) > window:
-            raise _too_big(agent, tools, moment, tokens)
+    if estimate(agent, tokens) > window:
+        raise _too_big(agent, tools, moment, tokens)
     warning = {"role": "system", "content": MEMORY_PRESSURE_WARNING}
     pressed = estimate(agent, tokens) >= WARNING_FRACTION * window
     if pressed and not any(map(is_memory_warning, agent["messages"])) and \
@@ -453,7 +493,7 @@ def prepare_request(
         if report:
             report({"type": "warning", "call": call, "content": MEMORY_PRESSURE_WARNING,
                     "tokens": estimate(agent, tokens), "window": window})
-        request = compile_context(agent, moment)
+        request = compile_context(agent, moment, with_summary=with_summary)
         tokens = count_request(request, tools)
     return request, tokens
 

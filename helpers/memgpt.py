@@ -485,7 +485,7 @@ def memgpt_step(
             on_event(event)
 
     bound = bind_tools(agent, embed, functions)
-    from helpers.context import call_within_window, check_window, fit_window  # they build on this module
+    from helpers.context import TurnTooLarge, call_within_window, check_window, fit_window  # built on this module
 
     check_window(agent, tools)  # a clear error now, not a refused request later
     remember(agent, {"role": "user", "content": user_message}, now)
@@ -494,7 +494,11 @@ def memgpt_step(
         # The request: system message, summary note, messages. Past 75% of the window it gets a warning;
         # over the window, old turns are evicted and summarized first (see helpers.context).
         moment = now()
-        response = call_within_window(client, agent, tools, model=model, moment=moment, call=call, report=report)
+        try:
+            response = call_within_window(client, agent, tools, model=model, moment=moment, call=call, report=report)
+        except TurnTooLarge as error:  # nothing was sent; the next turn makes room for itself
+            report({"type": "stopped", "call": call, "content": f"({error})"})
+            break
         message = reply_message(response)
         if message is None:  # neither monologue nor tool call: say so, and let the model try again
             remember(agent, {"role": "user", "content": EMPTY_RESPONSE_NOTE}, now)

@@ -18,6 +18,9 @@ from hypothesis import strategies as st
 from helpers.context import (
     FLUSH_TARGET,
     MEMORY_PRESSURE_WARNING,
+    NO_SUMMARY,
+    SHORT_RESULT,
+    SHORTENED,
     SUMMARY_FOLLOWS,
     WARNING_FRACTION,
     ContextWindowError,
@@ -38,6 +41,7 @@ from helpers.memgpt import (
     new_agent,
     print_memgpt_event,
     remember,
+    send_message,
 )
 from helpers.memory import SECTION_LIMIT
 from helpers.tokens import count_request, count_tokens
@@ -270,16 +274,61 @@ def test_a_flush_ends_the_episode_so_the_next_pressure_warns_again(scripted_mode
     assert model.requests[0]["messages"][-1]["content"] == MEMORY_PRESSURE_WARNING
 
 
-def test_a_turn_too_big_for_any_window_is_not_sent(scripted_model) -> None:
+def test_a_turn_too_big_for_any_window_is_not_sent_and_the_step_says_so(scripted_model) -> None:
     agent = new_agent(context_window=1500)
     model = scripted_model(REPLY)
-    with pytest.raises(ContextWindowError, match="The request was not sent"):
-        memgpt_step(model.client, agent, "word " * 2000, model="scripted", now=now)
+    events: list[dict] = []
+    assert memgpt_step(model.client, agent, "word " * 2000, model="scripted", now=now, on_event=events.append) == ""
     assert model.requests == []
+    assert events[-1]["type"] == "stopped" and "The request was not sent" in events[-1]["content"]
     assert agent["recall"][0]["text"].startswith("word")  # what the user said is kept
     model = scripted_model(SUMMARY, REPLY)  # the next turn evicts it
     assert memgpt_step(model.client, agent, "Sorry, that was long", model="scripted", now=now) == "ok"
     assert request_tokens(model.requests[1]) <= 1500
+
+
+def long_search(words: int):
+    """A conversation_search tool whose result is `words` words long."""
+
+    def conversation_search(agent, query: str, page: int = 0) -> str:
+        """Search the whole conversation (recall memory) by words.
+
+        Args:
+            query: Words to look for.
+            page: Result page, from 0.
+        """
+        return "Recall memory: " + "lorem ipsum dolor " * (words // 3)
+
+    return conversation_search
+
+
+SEARCH = ("Searching.", [("conversation_search", {"query": "x", "request_heartbeat": True})])
+
+
+def test_a_turn_too_large_on_its_own_shortens_the_results_it_has_read(scripted_model) -> None:
+    agent = new_agent(context_window=1500)
+    model = scripted_model(SEARCH, SEARCH, SEARCH, REPLY)
+    reply = memgpt_step(model.client, agent, "Find it", model="scripted", now=now,
+                        functions=[send_message, long_search(450)])
+    assert reply == "ok" and all(request_tokens(r) <= 1500 for r in model.requests)
+    last = model.requests[-1]["messages"]
+    results = [m["content"] for m in last if m["role"] == "tool"]
+    assert results[0].endswith(SHORTENED) and count_tokens(results[0]) <= SHORT_RESULT + 12
+    assert not results[-1].endswith(SHORTENED)  # the result the model is about to read stays whole
+    whole = [e["message"]["content"] for e in agent["recall"] if e["role"] == "tool"]
+    assert not any(text.endswith(SHORTENED) for text in whole)  # recall memory keeps every result whole
+
+
+def test_then_the_summary_text_is_left_out_of_the_request(scripted_model) -> None:
+    agent = new_agent(context_window=1500)
+    agent["summary"] = " ".join(["fact"] * 140)
+    fill(agent, 1)
+    agent["messages"] = []  # one old turn hidden: the note is there, with the summary
+    model = scripted_model(SEARCH, REPLY)
+    memgpt_step(model.client, agent, "Find it", model="scripted", now=now, functions=[send_message, long_search(820)])
+    first, second = model.requests
+    assert first["messages"][1]["content"].endswith(agent["summary"])
+    assert second["messages"][1]["content"].endswith(NO_SUMMARY) and request_tokens(second) <= 1500
 
 
 # --- the server's word: 400 context_length_exceeded, and usage --------------------------------------------
@@ -311,10 +360,11 @@ def test_a_second_400_is_one_clear_error_about_the_window(scripted_model) -> Non
         memgpt_step(model.client, agent, "Hi", model="scripted", now=now)
 
 
-def test_a_400_with_nothing_to_evict_says_the_turn_is_too_big(scripted_model) -> None:
+def test_a_400_with_nothing_to_evict_ends_the_step_saying_why(scripted_model) -> None:
     model = scripted_model(TOO_LONG)
-    with pytest.raises(ContextWindowError, match="The request was not sent"):
-        memgpt_step(model.client, new_agent(context_window=3000), "Hi", model="scripted", now=now)
+    events: list[dict] = []
+    memgpt_step(model.client, new_agent(context_window=3000), "Hi", model="scripted", now=now, on_event=events.append)
+    assert events[-1]["type"] == "stopped" and "The request was not sent" in events[-1]["content"]
 
 
 class LargerTokenizer(ScriptedModel):
