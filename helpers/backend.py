@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-import httpx2
 import openai
 from dotenv import find_dotenv, load_dotenv
 
-from helpers.offline import OFFLINE_BASE_URL, OFFLINE_MODEL, offline_transport
+from helpers.offline import OFFLINE_MODEL, offline_client
 
 Backend = Literal["openai", "custom", "offline"]
 
@@ -94,10 +93,7 @@ def make_client(**kwargs: object) -> openai.OpenAI:
     kwargs = {**CLIENT_DEFAULTS, **kwargs}  # e.g. make_client(max_retries=5, timeout=300)
     backend = backend_name()
     if backend == "offline":
-        http_client = httpx2.Client(transport=offline_transport())
-        return openai.OpenAI(
-            api_key="offline", base_url=OFFLINE_BASE_URL, http_client=http_client, **kwargs
-        )
+        return offline_client(**kwargs)
     if backend == "custom":
         # Local servers usually ignore the key, but the SDK requires one to be set.
         key = _setting("OPENAI_API_KEY") or "not-needed"

@@ -14,11 +14,9 @@ from collections.abc import Callable
 from types import CodeType, SimpleNamespace
 from typing import Any
 
-import httpx2
-import openai
 from openai.types.chat import ChatCompletion
 
-from helpers.offline import OFFLINE_BASE_URL, offline_transport
+from helpers.offline import offline_client
 
 Case = Callable[[], "str | None"]  # returns a problem, or None when the case passes
 
@@ -350,11 +348,6 @@ def stubborn_client() -> Any:
 
     return SimpleNamespace(chat=SimpleNamespace(completions=SimpleNamespace(create=create)), calls=calls)
 
-
-def offline_client() -> openai.OpenAI:
-    """A client wired to the offline tutor model, whatever backend the notebook uses."""
-    http_client = httpx2.Client(transport=offline_transport())
-    return openai.OpenAI(api_key="offline", base_url=OFFLINE_BASE_URL, http_client=http_client)
 
 
 def check_bounded_agent_step(fn: Callable[..., str]) -> bool:

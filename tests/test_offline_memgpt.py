@@ -8,7 +8,6 @@ import numpy as np
 import openai
 import pytest
 
-from helpers.backend import make_client
 from helpers.memgpt import (
     archival_memory_search,
     build_memgpt_system_prompt,
@@ -18,7 +17,7 @@ from helpers.memgpt import (
     new_agent,
     send_message,
 )
-from helpers.offline import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, OFFLINE_MODEL, offline_embedding
+from helpers.offline import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, OFFLINE_MODEL, offline_client, offline_embedding
 
 ALL_TOOLS = memgpt_tools()
 NO_REPLACE = memgpt_tools([send_message, core_memory_append, archival_memory_search, conversation_search])
@@ -28,7 +27,7 @@ NO_SEARCH = memgpt_tools([send_message, core_memory_append])
 
 @pytest.fixture(scope="module")
 def client() -> openai.OpenAI:
-    return make_client()
+    return offline_client()
 
 
 def system(human: str = "") -> dict:
@@ -96,7 +95,7 @@ FIRST_MOVES = [
     ("something still in context is answered without a search",
      "", [user("My sister Alice lives in Oslo"), {"role": "assistant", "content": "ok"}],
      "Where does my sister live?", ALL_TOOLS,
-     [("send_message", {"message": 'You told me: "My sister Alice lives in Oslo"', "request_heartbeat": False})]),
+     [("send_message", {"message": "Your sister Alice lives in Oslo.", "request_heartbeat": False})]),
     ("something out of context is searched for",
      "", [], "Where does my sister live?", ALL_TOOLS,
      [("archival_memory_search", {"query": "sister live", "page": 0, "request_heartbeat": True})]),
@@ -261,3 +260,96 @@ def test_usage_and_dimensions(client) -> None:
 def test_bad_embedding_requests_get_an_openai_style_400(client, extra, fragment) -> None:
     with pytest.raises(openai.BadRequestError, match=fragment):
         client.embeddings.create(model=OFFLINE_EMBEDDING_MODEL, **extra)
+
+
+# --- events that are not the user speaking, as the course's loop sends them ---------------------
+
+HEARTBEAT = {"role": "user", "content": json.dumps({
+    "type": "heartbeat", "time": "2026-03-02 09:01 UTC",
+    "reason": "[This is an automated system message hidden from the user] Function called using request_heartbeat=true, returning control"})}
+PRESSURE = {"role": "system", "content": "Warning: the conversation history will soon reach its maximum length and be trimmed. "
+                                          "Save anything important to memory now."}
+SUMMARY = {"role": "system", "content": "Note: prior messages (12 of 20 total messages) have been hidden from view due to "
+                                         "conversation memory constraints.\nThe following is a summary of the previous messages: "
+                                         "the user talked about a trip."}
+
+EVENT_MOVES = [
+    ("after a save and a heartbeat it replies",
+     "The human's name is Bob", [user("My name is Bob"),
+                                 *answered("core_memory_append", {"label": "human", "content": "The human's name is Bob"}, "Block 'human' now holds 23/2000 characters."),
+                                 HEARTBEAT],
+     [("send_message", {"message": "Nice to meet you, Bob!", "request_heartbeat": False})]),
+    ("after a search and a heartbeat it answers from the result",
+     "", [user("When is my birthday?"),
+          *answered("archival_memory_search", {"query": "birthday"},
+                    "Archival memory: 1 passages, most similar first; page 0 (pages 0 to 0):\n1. (similarity 0.71) The human's birthday is May 3"),
+          HEARTBEAT],
+     [("send_message", {"message": "Your birthday is May 3 (I found it in archival memory).", "request_heartbeat": False})]),
+    ("a memory-pressure warning after the user's message is not a new turn",
+     "The human's name is Bob", [user("What is my name?"), PRESSURE],
+     [("send_message", {"message": "Your name is Bob.", "request_heartbeat": False})]),
+    ("the summary note first among the messages is not the user",
+     "", [SUMMARY, user("Hello!")],
+     [("send_message", {"message": "Hello! How can I help you today?", "request_heartbeat": False})]),
+    ("a heartbeat after send_message ends the step",
+     "", [user("Hello"), *answered("send_message", {"message": "Hello!"}, "Message sent to the user."), HEARTBEAT],
+     []),
+]
+
+
+@pytest.mark.parametrize(("label", "human", "messages", "expected"), EVENT_MOVES, ids=[case[0] for case in EVENT_MOVES])
+def test_events_continue_the_turn(client, label, human, messages, expected) -> None:
+    message = ask(client, [system(human), *messages])
+    assert calls(message) == expected
+    assert message.content
+
+
+# --- tool_choice with MemGPT's tools ------------------------------------------------------------
+
+
+def test_tool_choice_none_gives_the_reply_as_plain_text(client) -> None:
+    message = ask(client, [system("The human's name is Bob"), user("What is my name?")], tool_choice="none")
+    assert message.content == "Your name is Bob." and not message.tool_calls
+
+
+def test_tool_choice_required_answers_through_send_message(client) -> None:
+    message = ask(client, [system(), user("Hello"), *answered("send_message", {"message": "Hi!"}, "Message sent to the user.")],
+                  tool_choice="required")
+    assert [name for name, _ in calls(message)] == ["send_message"]
+
+
+def test_a_named_search_is_called_with_the_question_words(client) -> None:
+    message = ask(client, [system("The human's name is Bob"), user("Where does my sister live?")],
+                  tool_choice={"type": "function", "function": {"name": "conversation_search"}})
+    assert calls(message) == [("conversation_search", {"query": "sister live", "page": 0, "request_heartbeat": True})]
+
+
+def test_a_named_send_message_replaces_a_memory_edit(client) -> None:
+    message = ask(client, [system(), user("My name is Bob")], tool_choice={"type": "function", "function": {"name": "send_message"}})
+    assert calls(message) == [("send_message", {"message": "Nice to meet you, Bob!", "request_heartbeat": False})]
+
+
+# --- questions matched to search results by best overlap (not every word) ----------------------
+
+NOTES = ("Archival memory: 3 passages, most similar first; page 0 (pages 0 to 0):\n"
+         "1. (similarity 0.31) The human is learning to play the cello.\n"
+         "2. (similarity 0.22) The human prefers tea to coffee.\n"
+         "3. (similarity 0.05) The human's dog is called Rex and loves the beach.")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [("Which instrument am I learning?", "Here is what I found in archival memory: The human is learning to play the cello."),
+     ("Do I drink coffee?", "Here is what I found in archival memory: The human prefers tea to coffee."),
+     ("What is my dog called?", "Your dog is called Rex and loves the beach (I found it in archival memory)."),
+     ("Where does my dog like to go?", "Here is what I found in archival memory: The human's dog is called Rex and loves the beach.")],
+)
+def test_search_results_answer_by_best_overlap(client, question, answer) -> None:
+    turn = answered("archival_memory_search", {"query": "x"}, NOTES)
+    assert calls(ask(client, [system(), user(question), *turn])) == [("send_message", {"message": answer, "request_heartbeat": False})]
+
+
+def test_what_do_you_know_about_me_is_answered_from_core_memory(client) -> None:
+    message = ask(client, [system("The human's name is Bob\nThe human lives in Leeds"), user("What do you know about me?")])
+    assert calls(message) == [("send_message", {"message": "Here is what I know about you: your name is Bob; you live in Leeds.",
+                                                "request_heartbeat": False})]
