@@ -353,8 +353,10 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
             conversation.last_user = index
     for index, message in enumerate(messages):
         if message.get("role") in ("system", "developer"):
-            lines = memory_lines(message_text(message.get("content")))
-            conversation.memory.extend(lines)
+            text = message_text(message.get("content"))
+            lines = memory_lines(text)
+            if not is_alert(text):  # a summary note or a warning is context, not core memory
+                conversation.memory.extend(lines)
             facts = [fact for line in lines if (fact := record(line.text))]
         elif index == conversation.last_user:
             continue  # the newest message is judged separately: is it new information?

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
+from helpers.offline.context_window import FULL_THOUGHT, archival_call, carried_on, refused_for_size, relieve_pressure
 from helpers.offline.language import capitalised, record
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
 from helpers.offline.statements import read_message
@@ -64,7 +65,10 @@ def _search(conversation: Conversation, name: str, query: str, reply: str) -> De
 
 def decide_memgpt(conversation: Conversation) -> Decision:
     """The policy of a MemGPT agent for one model call."""
-    calls = conversation.calls()
+    relief = relieve_pressure(conversation)  # warned that the context is nearly full: save what is not saved
+    if relief:
+        return relief
+    calls = carried_on(conversation)  # then carry on as before the warning
     sent = [made for made in calls if made.name == "send_message"]
     if any(not made.result.failed for made in sent):
         return Decision(content="I have answered the user; now I wait for their next message.")
@@ -92,6 +96,8 @@ def _first_move(conversation: Conversation) -> Decision:
         else:
             thought = "The user told me something new about themselves; saving it to core memory first."
         edits = [made for fact in plan.new if (made := save_call(conversation, fact, thought=thought, heartbeat=True))]
+        if any(name == "archival_memory_insert" for name, _ in edits):
+            thought = FULL_THOUGHT  # core memory had no room for it
         if edits:
             return _act(thought, edits, facts_reply(plan.new, reading.correction))
     if reading.remember and not reading.facts:
@@ -163,6 +169,12 @@ def _after_failure(conversation: Conversation, calls: list[Call], failed: Call) 
     if retry:
         return _act("The replace failed (the old text was not found); appending the new line instead.", [retry])
     tries = sum(1 for made in calls if made.name == failed.name)
+    content = failed.arguments.get("content")
+    if "memory" in failed.name and "archival" not in failed.name and refused_for_size(failed.result.text) and \
+            isinstance(content, str) and content.strip():
+        moved = archival_call(conversation, content, thought=FULL_THOUGHT, heartbeat=True)
+        if moved:
+            return _act(FULL_THOUGHT, [moved])
     if failed.name == "send_message":
         if tries == 1 and isinstance(failed.arguments.get("message"), str) and failed.arguments["message"].strip():
             return _send(conversation, failed.arguments["message"], "send_message failed; trying once more.")
