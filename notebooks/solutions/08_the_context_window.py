@@ -23,7 +23,7 @@ def split_context(messages, budget):
 
 
 def pressure(tokens, window, messages):
-    """"flush" over the window; "warn" from 75% on if no warning is in the context yet; else "ok"."""
+    """Return "flush" over the window, "warn" from 75% on if no warning is in the context yet, else "ok"."""
     if tokens > window:
         return "flush"
     warned = any(m["role"] == "system" and m["content"].startswith("Warning:") for m in messages)
