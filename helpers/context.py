@@ -260,6 +260,20 @@ def evictable(messages: list[dict[str, Any]], budget: float) -> int:
     return cut
 
 
+def pairs_intact(messages: list[dict[str, Any]]) -> bool:
+    """Whether every tool result follows its call and every call has its result, as the API demands."""
+    pending: set[str] = set()
+    for message in messages:
+        if message.get("role") == "tool":
+            if message.get("tool_call_id") not in pending:
+                return False
+            pending.discard(message["tool_call_id"])
+        elif pending:
+            return False
+        pending.update(str(call.get("id")) for call in message.get("tool_calls") or [] if isinstance(call, dict))
+    return not pending
+
+
 def is_memory_warning(message: dict[str, Any]) -> bool:
     """Whether a message is the loop's memory-pressure warning."""
     content = message.get("content")

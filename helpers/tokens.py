@@ -54,15 +54,13 @@ def token_pieces(text: str) -> list[str]:
 
 
 def content_text(content: Any) -> str:
-    """The text of a message's content: a string, None, or a list of parts (their texts, one a line)."""
-    if content is None:
-        return ""
+    """The text of a message's content: a string, or a list of parts (their texts, one a line); else ""."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
         texts = [part.get("text") for part in content if isinstance(part, Mapping)]
         return "\n".join(text for text in texts if isinstance(text, str))
-    return str(content)
+    return ""
 
 
 def _text(value: Any) -> str:

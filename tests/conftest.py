@@ -82,20 +82,6 @@ class ScriptedModel:
         return turn if isinstance(turn, httpx2.Response) else httpx2.Response(200, json=completion(turn, len(self.requests)))
 
 
-def pairs_intact(messages: list[dict[str, Any]]) -> bool:
-    """Whether every tool result follows its call and every call has its result, as the API demands."""
-    pending: set[str] = set()
-    for message in messages:
-        if message.get("role") == "tool":
-            if message.get("tool_call_id") not in pending:
-                return False
-            pending.discard(message["tool_call_id"])
-        elif pending:
-            return False
-        pending.update(call["id"] for call in message.get("tool_calls") or [])
-    return not pending
-
-
 @pytest.fixture
 def scripted_model() -> Callable[..., ScriptedModel]:
     """Make a scripted model: `scripted_model(turn, turn, ...)` (see the module docstring for turns)."""

@@ -10,8 +10,8 @@ import json
 from datetime import datetime, timezone
 
 import httpx2
+import openai
 import pytest
-from conftest import ScriptedModel, pairs_intact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +29,7 @@ from helpers.context import (
     context_breakdown,
     evictable,
     fixed_tokens,
+    pairs_intact,
     summary_limit,
     turn_starts,
 )
@@ -367,21 +368,24 @@ def test_a_400_with_nothing_to_evict_ends_the_step_saying_why(scripted_model) ->
     assert events[-1]["type"] == "stopped" and "The request was not sent" in events[-1]["content"]
 
 
-class LargerTokenizer(ScriptedModel):
-    """A scripted server whose `usage` counts 25% more prompt tokens than we do, as another tokenizer would."""
+def with_larger_tokenizer(model):
+    """The scripted model behind a server whose `usage` counts 25% more prompt tokens than we do."""
 
-    def answer(self, request: httpx2.Request) -> httpx2.Response:
-        response = super().answer(request)
-        body = response.json()
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        body = model.answer(request).json()
         prompt = round(1.25 * request_tokens(json.loads(request.content)))
         body["usage"] = {"prompt_tokens": prompt, "completion_tokens": 5, "total_tokens": prompt + 5}
-        return httpx2.Response(response.status_code, json=body)
+        return httpx2.Response(200, json=body)
+
+    model.client = openai.OpenAI(api_key="scripted", base_url="http://scripted.invalid/v1", max_retries=0,
+                                 http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
+    return model
 
 
-def test_usage_calibrates_the_estimate_for_another_tokenizer() -> None:
+def test_usage_calibrates_the_estimate_for_another_tokenizer(scripted_model) -> None:
     agent = new_agent(context_window=4000)
     fill_to(agent, 0.65)  # under the threshold by our count
-    model = LargerTokenizer([REPLY, REPLY])
+    model = with_larger_tokenizer(scripted_model(REPLY, REPLY))
     memgpt_step(model.client, agent, "Hi", model="scripted", now=now)
     assert agent["token_ratio"] == pytest.approx(1.25, abs=0.01)
     assert not any(m["role"] == "system" for m in model.requests[0]["messages"][1:])  # the ratio was 1.0 then

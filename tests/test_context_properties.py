@@ -18,11 +18,10 @@ from typing import Any
 
 import httpx2
 import openai
-from conftest import pairs_intact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.context import summary_limit
+from helpers.context import pairs_intact, summary_limit
 from helpers.memgpt import memgpt_step, new_agent
 from helpers.offline import OFFLINE_MODEL, handle_request
 from helpers.recall import ticking_clock

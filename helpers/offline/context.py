@@ -15,6 +15,7 @@ from typing import Any
 
 from helpers.offline.language import Fact, record
 from helpers.offline.statements import read_message
+from helpers.tokens import content_text as message_text  # one reading of a message's content, shared
 
 ALERT_TYPES = ("heartbeat", "system_alert", "login")
 ALERT_OPENINGS = (
@@ -23,18 +24,6 @@ ALERT_OPENINGS = (
     "Note: prior messages (",
     "(Note from the agent loop",
 )
-
-
-def message_text(content: Any) -> str:
-    """The text of a message's content: a string, None, or a list of content parts."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [part.get("text", "") for part in content if isinstance(part, dict)]
-        return "\n".join(text for text in texts if isinstance(text, str))
-    return ""
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

@@ -205,7 +205,7 @@ def extractive_summary(messages: list[dict[str, Any]], words: int) -> str:
         if not (reading.facts or reading.remember or reading.questions or reading.greeting or reading.thanks or reading.bye):
             topics += [word for word in keywords(text) if len(word) > 3]
     sentences = [f"{sentence}." for sentence in facts.values()] + list(dict.fromkeys(kept))
-    topics = list(dict.fromkeys(topic for topic in topics if topic))[-12:]
+    topics = list(dict.fromkeys(topic for topic in topics if re.search(r"[^\W\d_]{2}", topic)))[-12:]
     if topics:
         sentences.append(f"Topics: {', '.join(topics)}.")
     summary: list[str] = []
