@@ -49,7 +49,7 @@ from helpers.tokens import REPLY_PRIMING, count_message, count_request, count_to
 
 WARNING_FRACTION = 0.75  # Letta's MESSAGE_SUMMARY_WARNING_FRAC
 FLUSH_TARGET = 0.5  # after a flush, summary + messages fill at most half the room the fixed part leaves
-FIXED_SHARE_MAX = 0.75  # instructions, tools, full core memory and a full summary: at most this share
+FIXED_SHARE_MAX = 0.8  # instructions, tools, full core memory and a full summary: at most this share
 BLOCK_SHARE = 0.07  # a core memory block's default limit: 7% of the window (at most SECTION_LIMIT characters)
 CHARS_PER_TOKEN = 4  # English text runs at about 4 characters a token: for limits set in characters
 SUMMARY_SHARE, SUMMARY_MAX = 0.1, 400  # the summary: at most 10% of the window, and 400 tokens

@@ -45,7 +45,7 @@ from helpers.tool_schema import function_tool
 
 Embedder = Callable[[list[str]], np.ndarray]
 
-# The default context window, in tokens: GPT-4's original 8,192, the window of the MemGPT paper's experiments.
+# The default context window, in tokens: GPT-4's original 8,192 (as Letta's constants still list it).
 # Small enough that a chat shows memory management within a conversation; the models themselves hold more.
 CONTEXT_WINDOW = 8192
 DEFAULT_PERSONA = "I am Sam, a friendly assistant with a memory I manage myself. I keep my messages short."

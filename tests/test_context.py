@@ -96,7 +96,7 @@ def test_the_empty_agent_takes_under_half_of_a_1500_token_window() -> None:
     assert summary_limit(1500) == 150
 
 
-@pytest.mark.parametrize("window, fix", [(1000, "context_window=1500"), (600, "context_window=1500")])
+@pytest.mark.parametrize("window, fix", [(1000, "context_window=1400"), (600, "context_window=1400")])
 def test_a_window_too_small_is_refused_with_one_that_fits(window: int, fix: str) -> None:
     with pytest.raises(ContextWindowError, match=fix) as error:
         new_agent(context_window=window)
