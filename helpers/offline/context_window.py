@@ -6,8 +6,8 @@
   context's earlier user messages that are in neither core memory nor an archival insert the context
   shows, each to core memory if its block has room, else to archival memory, asking for a heartbeat;
   then it carries on with the user's message as if the warning had not come.
-- **Full blocks.** The system prompt shows each block's size (`<human characters="380/420">`): a fact
-  that would not fit goes to archival memory instead, and so does one whose append was refused.
+- **Full blocks.** An append refused because the block is full goes to archival memory instead; when
+  saving under pressure, the block's size in the system prompt (`<human characters="380/420">`) decides.
 - **Summaries.** A request with no tools whose instruction asks to summarize (a conversation, in at most
   N words) gets an extractive summary: the facts about the human the messages state (the latest value
   of each), what the human asked to remember, and the topics of the rest, carried over from the previous

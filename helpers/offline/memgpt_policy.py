@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
-from helpers.offline.context_window import FULL_THOUGHT, archival_call, carried_on, refused_for_size, relieve_pressure
+from helpers.offline.context_window import (
+    FULL_THOUGHT,
+    archival_call,
+    carried_on,
+    refused_for_size,
+    relieve_pressure,
+)
 from helpers.offline.language import capitalised, record
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
 from helpers.offline.statements import read_message
@@ -96,8 +102,6 @@ def _first_move(conversation: Conversation) -> Decision:
         else:
             thought = "The user told me something new about themselves; saving it to core memory first."
         edits = [made for fact in plan.new if (made := save_call(conversation, fact, thought=thought, heartbeat=True))]
-        if any(name == "archival_memory_insert" for name, _ in edits):
-            thought = FULL_THOUGHT  # core memory had no room for it
         if edits:
             return _act(thought, edits, facts_reply(plan.new, reading.correction))
     if reading.remember and not reading.facts:

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 
 from helpers.offline.context import Call, Conversation, is_alert, message_text, spoken_text
-from helpers.offline.context_window import archival_call, core_has_room
 from helpers.offline.language import Fact, capitalised, record, second_person
 from helpers.offline.names import read_name
 from helpers.offline.questions import Question, enough_overlap, key_matches, keywords, overlap, question_label
@@ -87,9 +86,6 @@ def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat
     append = memory_tool(conversation.tools)
     if append is None:
         return None
-    if not core_has_room(conversation, fact.saved()):  # the block is full: archival memory, if offered
-        return archival_call(conversation, fact.saved(), thought=thought, heartbeat=heartbeat) or \
-            call(append, {"content": fact.saved()}, thought=thought, heartbeat=heartbeat)
     return call(append, {"content": fact.saved()}, thought=thought, heartbeat=heartbeat)
 
 
