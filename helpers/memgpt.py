@@ -8,6 +8,8 @@
   on only if one of them asked for a heartbeat or failed (the model then gets a turn to fix it);
   otherwise, and whenever the model answers with no tool call, the step ends. This is Letta's rule.
   Before that next call the loop adds Letta's heartbeat event, a user-role message saying why.
+- The context window is measured in tokens (`context_window`); before each model call `helpers.context`
+  keeps the request within it: a warning past 75%, then old turns evicted to recall with a summary.
 """
 
 from __future__ import annotations
