@@ -29,10 +29,11 @@ screenshots: $(VENV)/.installed-dev
 notebooks: $(VENV)/.installed
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/run_notebooks.py notebooks/*.ipynb
 
-## bench: print timing figures (agent steps, import time, archival search and insert)
+## bench: print timing figures (agent steps, import time, archival search and insert, the context window)
 bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_memgpt.py
+	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_context.py
 
 ## eval: the memory benchmark, offline: every agent through the default dataset, fresh
 ## (writes results/eval-offline.json and results/eval-offline.png; see notebook 13)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import openai
-from openai.types.chat import ChatCompletionMessage
+from openai.types.chat import ChatCompletion, ChatCompletionMessage
 
 from helpers.backend import model_name
 from helpers.errors import explain_api_errors
@@ -98,17 +98,28 @@ def memory_functions(agent_memory: dict[str, str]) -> dict[str, ToolFunction]:
     return {"core_memory_save": save}
 
 
-def call_model(
-    client: openai.OpenAI, *, model: str, messages: list[Any], tools: list[dict[str, Any]]
-) -> ChatCompletionMessage | None:
-    """One model call; its message, or None if the answer holds neither text nor a tool call."""
+def complete(
+    client: openai.OpenAI, *, model: str, messages: list[Any], tools: list[dict[str, Any]] | None = None
+) -> ChatCompletion:
+    """One chat completion (with `usage`, the server's token counts); any API failure is one AgentAPIError."""
     # Retries and timeouts come from the client (make_client); what is left becomes an AgentAPIError.
     with explain_api_errors():
-        response = client.chat.completions.create(model=model, messages=messages, tools=tools)
+        return client.chat.completions.create(model=model, messages=messages, tools=tools or openai.omit)
+
+
+def reply_message(response: ChatCompletion) -> ChatCompletionMessage | None:
+    """A response's message, or None if it holds neither text nor a tool call."""
     message = response.choices[0].message if response.choices else None
     if message is None or not (message.tool_calls or (message.content or "").strip()):
         return None  # never to be sent back: the API rejects an assistant message with neither
     return message
+
+
+def call_model(
+    client: openai.OpenAI, *, model: str, messages: list[Any], tools: list[dict[str, Any]]
+) -> ChatCompletionMessage | None:
+    """One model call; its message, or None if the answer holds neither text nor a tool call."""
+    return reply_message(complete(client, model=model, messages=messages, tools=tools))
 
 
 def message_dict(message: ChatCompletionMessage) -> dict[str, Any]:

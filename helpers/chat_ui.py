@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import openai
 
 from helpers.agent import Event, agent_step
-from helpers.memgpt import AUTOMATED_PREFIX
+from helpers.memgpt import AUTOMATED_PREFIX, describe_context_event
 
 Respond = Callable[[str, Callable[[Event], None]], str]
 Panels = Callable[[], dict[str, str]]
@@ -41,6 +41,7 @@ class ChatViews:
     panels: dict[str, widgets.HTML]  # one per panel title
     trace: widgets.HTML
     accordion: widgets.Accordion  # holds the trace, collapsed at first
+    gauge: widgets.HTML  # an optional picture above the panels (e.g. how full the context window is)
 
 
 @dataclass(eq=False)
@@ -55,6 +56,7 @@ class Chat:
     trace: list[Event] = field(default_factory=list)
     panel_text: dict[str, str] = field(default_factory=dict)  # what each panel shows, by title
     busy: bool = False
+    gauge: Callable[[], str] | None = None  # HTML drawn above the panels, redrawn with them
 
     def send(self, text: str) -> str | None:
         """Send one user message: run the agent, record the reply (or the error), refresh the view."""
@@ -101,6 +103,8 @@ class Chat:
             if view is not None:
                 view.value = render_panel(title, text)
         self.views.trace.value = render_trace(self.trace)
+        if self.gauge is not None:
+            self.views.gauge.value = self.gauge()
         calls = sum(1 for event in self.trace if event.get("type") == "tool_call")
         self.views.accordion.set_title(0, f"Trace: {calls} tool call{'s' if calls != 1 else ''}")
 
@@ -132,6 +136,8 @@ def describe_event(event: Event) -> str:
         return f"{label} heartbeat event: {event['content'].removeprefix(AUTOMATED_PREFIX)}"
     if event.get("type") == "thinking":
         return f"{label} inner monologue: {event['content']}"
+    if event.get("type") in ("warning", "summary"):
+        return f"{label} {describe_context_event(event)}"
     if "content" in event:  # a reply, or a note from the loop
         return f"{label} {event.get('type', 'event')}: {event['content']}"
     return f"{label} {event}"
@@ -144,8 +150,10 @@ def render_trace(trace: list[Event]) -> str:
     return "<br>".join(f"<code>{escape(describe_event(event))}</code>" for event in trace)
 
 
-def make_chat(respond: Respond, panels: Panels, *, title: str = "Chat with your agent") -> Chat:
-    """A chat widget around `respond(user_text, on_event) -> reply`, with `panels()` shown beside it."""
+def make_chat(
+    respond: Respond, panels: Panels, *, title: str = "Chat with your agent", gauge: Callable[[], str] | None = None
+) -> Chat:
+    """A chat widget around `respond(user_text, on_event) -> reply`, with `panels()` (and a `gauge()`) beside it."""
     text_box = widgets.Text(placeholder="Type a message and press Enter", layout=widgets.Layout(width="70%"))
     send_button = widgets.Button(description="Send", button_style="primary")
     transcript_view = widgets.HTML()
@@ -158,7 +166,9 @@ def make_chat(respond: Respond, panels: Panels, *, title: str = "Chat with your 
     for view in panel_views.values():
         view.add_class("memory-lab-panel")
     accordion.add_class("memory-lab-trace")
-    side = widgets.VBox(list(panel_views.values()), layout=widgets.Layout(width="40%", padding="0 0 0 12px"))
+    gauge_view = widgets.HTML()
+    gauge_view.add_class("memory-lab-gauge")
+    side = widgets.VBox([gauge_view, *panel_views.values()], layout=widgets.Layout(width="40%", padding="0 0 0 12px"))
     transcript_view.layout = widgets.Layout(width="60%")
     box = ChatBox([
         widgets.HTML(f"<h3 style='margin:4px 0'>{escape(title)}</h3>"),
@@ -168,8 +178,8 @@ def make_chat(respond: Respond, panels: Panels, *, title: str = "Chat with your 
     ])
     box.add_class("memory-lab-chat")
     views = ChatViews(input=text_box, send=send_button, transcript=transcript_view, panels=panel_views,
-                      trace=trace_view, accordion=accordion)
-    chat = Chat(respond=respond, panels=panels, widget=box, views=views)
+                      trace=trace_view, accordion=accordion, gauge=gauge_view)
+    chat = Chat(respond=respond, panels=panels, widget=box, views=views, gauge=gauge)
     send_button.on_click(lambda _button: chat.send(text_box.value))
     with warnings.catch_warnings():
         # ipywidgets 8 calls on_submit deprecated, but it is the one event that means "Enter".

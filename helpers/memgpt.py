@@ -8,6 +8,8 @@
   on only if one of them asked for a heartbeat or failed (the model then gets a turn to fix it);
   otherwise, and whenever the model answers with no tool call, the step ends. This is Letta's rule.
   Before that next call the loop adds Letta's heartbeat event, a user-role message saying why.
+- The context window is measured in tokens (`context_window`); before each model call `helpers.context`
+  keeps the request within it: a warning past 75%, then old turns evicted to recall with a summary.
 """
 
 from __future__ import annotations
@@ -27,58 +29,48 @@ from helpers.agent import (
     Event,
     ToolCallError,
     ToolFunction,
-    call_model,
     call_tool,
     message_dict,
     model_calls,
     read_tool_call,
+    reply_message,
     tool_call_parts,
 )
 from helpers.archival import Archive, archival_insert, archival_search, format_archival_results, new_archive
 from helpers.backend import backend_name, model_for
 from helpers.embeddings import embed as embed_texts
 from helpers.embeddings import embedding_model_for
-from helpers.memory import MEMORY_IS_DATA, SECTION_LIMIT, find_copied, render_block
+from helpers.memory import MEMORY_IS_DATA, find_copied, render_block
 from helpers.paging import paginate
 from helpers.recall import Clock, RecallEntry, format_recall_results, new_recall, recall_add, recall_search, utc_now
 from helpers.tool_schema import function_tool
 
 Embedder = Callable[[list[str]], np.ndarray]
 
-CONTEXT_WINDOW = 24  # messages kept in the context window (Letta counts tokens; we count messages)
+# The default context window, in tokens: GPT-4's original 8,192 (as Letta's constants still list it).
+# Small enough that a chat shows memory management within a conversation; the models themselves hold more.
+CONTEXT_WINDOW = 8192
 DEFAULT_PERSONA = "I am Sam, a friendly assistant with a memory I manage myself. I keep my messages short."
 PERSONA_DESCRIPTION = "Who you are: your name, your character and how you talk. Yours to keep and refine."
 HUMAN_DESCRIPTION = "What you know about the person you talk with: facts they told you, kept up to date."
 CONTEXT_ARGUMENTS = ("agent", "embed")  # given by the agent loop, never by the model
 
-MEMGPT_SYSTEM_PROMPT = """You are a MemGPT-style agent: a language model that manages its own memory with tools.
+MEMGPT_SYSTEM_PROMPT = """You are a MemGPT agent, a language model that manages its own memory with tools.
+- Act only through tools. Your plain text is private inner monologue (one or two sentences); the user \
+hears only send_message.
+- request_heartbeat=true gives you another turn after the tool (e.g. to reply after using memory); false \
+waits for the user. A failed tool also gives you a turn, to fix it. Such turns start with a heartbeat \
+event from the system.
+- System messages are not the user. Warned that the conversation is nearly full, save what matters to memory.
+- Core memory (below) is always in context: persona (you) and human (the user), each with a character \
+limit. Add with core_memory_append; correct with core_memory_replace, copying old_content exactly. When \
+a block is full, use archival memory.
+- Recall memory: every message, also those out of context. Search it with conversation_search.
+- Archival memory: passages outside context. Save with archival_memory_insert, search with \
+archival_memory_search.
+- Search recall or archival memory before saying you don't know."""
 
-How you act:
-- Everything you do is a tool call. Your plain text (the message content) is your inner monologue: \
-private notes the user never sees. Keep it to one or two sentences.
-- The user hears you only through send_message. Every reply to the user goes through it.
-- Every tool has a request_heartbeat argument. Set it to true when you need another turn right after \
-the tool runs (for example to send_message an answer after editing or searching memory). Set it to \
-false when you are done: you then wait for the user's next message. If a tool fails, you get another \
-turn anyway, to put it right. Such a turn starts with a heartbeat event: a message from the system, \
-not from the user, saying why you have it.
-
-Your memory has three tiers:
-- Core memory (below) is always in your context: the persona block (who you are) and the human block \
-(what you know about the user). Each block has a character limit. Add to a block with \
-core_memory_append; change or correct something with core_memory_replace, copying old_content exactly \
-as it appears in the block.
-- Recall memory holds every message of this conversation, also those no longer in your context. \
-Search it with conversation_search.
-- Archival memory is a store of passages outside your context, of any size. Save to it with \
-archival_memory_insert and search it with archival_memory_search.
-When the user asks about something that is not in your context, search recall or archival memory \
-before saying you don't know."""
-
-HEARTBEAT_DESCRIPTION = (
-    "true to get another turn right after this tool runs (to call another tool or send a message); "
-    "false to wait for the user's next message."
-)
+HEARTBEAT_DESCRIPTION = "true: act again right after this tool."  # the system prompt says the rest
 
 # Letta's heartbeat events (letta/constants.py): why the model is called again, with no user message.
 AUTOMATED_PREFIX = "[This is an automated system message hidden from the user] "
@@ -108,34 +100,56 @@ class Agent(TypedDict):
     blocks: dict[str, Block]  # core memory, by label
     messages: list[dict[str, Any]]  # the context window, as OpenAI message dicts
     summary: str  # a summary of messages evicted from the context ("" until there is one)
-    context_window: int  # how many messages the context window holds
+    context_window: int  # its size in tokens: instructions, tools, core memory, summary and messages together
     model: str | None  # None: the backend's default (helpers.backend.model_name())
     embedding_model: str | None  # None: the backend's default (helpers.embeddings.embedding_model_name())
     recall: list[RecallEntry]  # every message, with its time
     archival: Archive  # passages outside the context
+    token_ratio: float  # the server's prompt tokens per token we count, from the last response (helpers.context)
 
 
 def new_agent(
-    persona: str = DEFAULT_PERSONA, human: str = "", *, limit: int = SECTION_LIMIT,
+    persona: str = DEFAULT_PERSONA, human: str = "", *, limit: int | None = None,
     context_window: int = CONTEXT_WINDOW, system: str = MEMGPT_SYSTEM_PROMPT,
     model: str | None = None, embedding_model: str | None = None,
 ) -> Agent:
-    """A fresh agent: persona and human blocks, an empty context, empty recall and archival memory."""
-    return {
-        "name": "",
-        "system": system,
-        "blocks": {
-            "persona": {"value": persona, "limit": limit, "description": PERSONA_DESCRIPTION, "read_only": False},
-            "human": {"value": human, "limit": limit, "description": HUMAN_DESCRIPTION, "read_only": False},
-        },
-        "messages": [],
-        "summary": "",
-        "context_window": context_window,
-        "model": model,
-        "embedding_model": embedding_model,
-        "recall": new_recall(),
-        "archival": new_archive(),
-    }
+    """A fresh agent: persona and human blocks, an empty context, empty recall and archival memory.
+
+    `context_window` is in tokens. Core memory counts against it, so a block's `limit` (in characters)
+    defaults to a share of it (`helpers.context.block_limit`: 7%, at most 2,000 characters). A window
+    too small for the instructions, tools and full blocks is refused with an error naming one that fits.
+    """
+    from helpers import context  # helpers.context builds on this module, so it is imported here
+
+    if context.not_a_size(context_window):
+        raise context.ContextWindowError(context.not_a_size(context_window))
+
+    def make(window: int) -> Agent:
+        size = context.block_limit(window) if limit is None else limit
+        return {
+            "name": "",
+            "system": system,
+            "blocks": {
+                "persona": {"value": persona, "limit": size, "description": PERSONA_DESCRIPTION, "read_only": False},
+                "human": {"value": human, "limit": size, "description": HUMAN_DESCRIPTION, "read_only": False},
+            },
+            "messages": [],
+            "summary": "",
+            "context_window": window,
+            "model": model,
+            "embedding_model": embedding_model,
+            "recall": new_recall(),
+            "archival": new_archive(),
+            "token_ratio": 1.0,
+        }
+
+    agent = make(context_window)
+    problem = context.window_problem(agent)
+    if problem:
+        fits = context.smallest_window(lambda window: context.window_problem(make(window)) is None, context_window)
+        smaller = "" if limit is None else f", or a smaller limit than {limit}"
+        raise context.ContextWindowError(f"{problem} Use new_agent(context_window={fits}) or more{smaller}.")
+    return agent
 
 
 def _editable_block(agent: Agent, label: str) -> Block:
@@ -166,10 +180,10 @@ def _set_block(agent: Agent, label: str, value: str) -> str:
 
 
 def send_message(agent: Agent, message: str) -> str:
-    """Send a message to the user. It is the only way the user hears from you.
+    """Send a message to the user, the only way they hear from you.
 
     Args:
-        message: The message the user will read.
+        message: What the user reads.
     """
     if not message.strip():
         raise ValueError("The message is empty: put the text for the user in 'message'.")
@@ -177,11 +191,11 @@ def send_message(agent: Agent, message: str) -> str:
 
 
 def core_memory_append(agent: Agent, label: str, content: str) -> str:
-    """Add a line to a block of core memory (persona or human).
+    """Add a line to a block of core memory.
 
     Args:
-        label: The block to add to: 'persona' (about you) or 'human' (about the user).
-        content: What to add, as a short sentence.
+        label: 'persona' or 'human'.
+        content: A short sentence.
     """
     if not content.strip():
         raise ValueError("There is nothing to add: put the text in 'content'.")
@@ -190,10 +204,10 @@ def core_memory_append(agent: Agent, label: str, content: str) -> str:
 
 
 def core_memory_replace(agent: Agent, label: str, old_content: str, new_content: str) -> str:
-    """Replace text in a block of core memory, e.g. to correct a fact. An empty new_content deletes it.
+    """Replace text in a block of core memory; an empty new_content deletes it.
 
     Args:
-        label: The block to edit: 'persona' or 'human'.
+        label: 'persona' or 'human'.
         old_content: The exact text to replace, copied from the block.
         new_content: The text to put in its place.
     """
@@ -207,10 +221,10 @@ def core_memory_replace(agent: Agent, label: str, old_content: str, new_content:
 
 
 def archival_memory_insert(agent: Agent, embed: Embedder, content: str) -> str:
-    """Save a passage to archival memory, outside your context, to search for later.
+    """Save a passage to archival memory, outside your context.
 
     Args:
-        content: The passage to save. Make it complete enough to make sense on its own.
+        content: A passage that makes sense on its own.
     """
     if not content.strip():
         raise ValueError("There is nothing to save: put the passage in 'content'.")
@@ -219,11 +233,11 @@ def archival_memory_insert(agent: Agent, embed: Embedder, content: str) -> str:
 
 
 def archival_memory_search(agent: Agent, embed: Embedder, query: str, page: int = 0) -> str:
-    """Search archival memory for the passages most similar in meaning to a query.
+    """Search archival memory by meaning.
 
     Args:
-        query: What to look for, in a few words.
-        page: Which page of results to show; 0 is the first (most similar).
+        query: What to look for.
+        page: Result page, from 0 (the most similar).
     """
     if not agent["archival"]["passages"]:  # nothing to compare with: no need to embed the query
         return format_archival_results(paginate([], page=page))
@@ -231,22 +245,22 @@ def archival_memory_search(agent: Agent, embed: Embedder, query: str, page: int 
 
 
 def conversation_search(agent: Agent, query: str, page: int = 0) -> str:
-    """Search the whole conversation history (recall memory) for messages containing the query's words.
+    """Search the whole conversation (recall memory) by words.
 
     Args:
         query: Words to look for.
-        page: Which page of results to show; 0 is the first.
+        page: Result page, from 0.
     """
     return format_recall_results(recall_search(agent["recall"], query, page=page))
 
 
 def conversation_search_date(agent: Agent, start_date: str, end_date: str, page: int = 0) -> str:
-    """Search the conversation history (recall memory) for messages sent between two dates.
+    """Search the conversation (recall memory) by date.
 
     Args:
-        start_date: The first day to include, as YYYY-MM-DD.
-        end_date: The last day to include, as YYYY-MM-DD.
-        page: Which page of results to show; 0 is the first.
+        start_date: The first day, as YYYY-MM-DD.
+        end_date: The last day, as YYYY-MM-DD.
+        page: Result page, from 0.
     """
     return format_recall_results(recall_search(agent["recall"], start=start_date, end=end_date, page=page))
 
@@ -310,26 +324,26 @@ def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:
     """The memory-metadata lines: the time, and how much is in recall and archival memory."""
     recalled, in_context = len(agent["recall"]), len(agent["messages"])
     lines = [f"Current time: {moment:%Y-%m-%d %H:%M %Z}".rstrip()] if moment else []
-    lines.append(
-        f"Recall memory: {recalled} messages, {max(recalled - in_context, 0)} of them no longer in your "
-        "context (search with conversation_search)."
-    )
-    lines.append(
-        f"Archival memory: {len(agent['archival']['passages'])} passages (search with archival_memory_search)."
-    )
+    lines.append(f"Recall memory: {recalled} messages ({max(recalled - in_context, 0)} no longer in your context).")
+    lines.append(f"Archival memory: {len(agent['archival']['passages'])} passages.")
     return "\n".join(lines)
+
+
+def memory_sections(agent: Agent, moment: datetime | None = None) -> dict[str, str]:
+    """The tagged memory sections of the system message, by name: memory metadata, then core memory."""
+    return {
+        "memory metadata": f"<memory_metadata>\n{memory_metadata(agent, moment)}\n</memory_metadata>",
+        "core memory": f"<core_memory>\n{render_core_memory(agent)}\n</core_memory>",
+    }
 
 
 def build_memgpt_system_prompt(agent: Agent, moment: datetime | None = None) -> str:
     """The system message: instructions, then memory metadata and core memory (context compilation)."""
-    return (
-        f"{agent['system']}\n\n{MEMORY_IS_DATA}\n<memory_metadata>\n{memory_metadata(agent, moment)}\n"
-        f"</memory_metadata>\n<core_memory>\n{render_core_memory(agent)}\n</core_memory>"
-    )
+    return "\n".join([f"{agent['system']}\n\n{MEMORY_IS_DATA}", *memory_sections(agent, moment).values()])
 
 
 # ---------------------------------------------------------------------------------------------
-# Heartbeat events, the context window and recall memory.
+# Heartbeat events and recall memory (helpers.context keeps the context within its window).
 # ---------------------------------------------------------------------------------------------
 
 
@@ -345,8 +359,14 @@ def heartbeat_event(reason: str, moment: datetime) -> dict[str, Any]:
 
 
 def is_loop_message(message: dict[str, Any]) -> bool:
-    """Whether a user-role message comes from the loop (a heartbeat event, a note), not from the user."""
+    """Whether a message in the context comes from the loop, not from the user or the model.
+
+    The loop's messages: heartbeat events and notes (user-role), and alerts such as the memory-pressure
+    warning (system-role: the user never sends a system message through the loop).
+    """
     content = message.get("content")
+    if message.get("role") == "system":
+        return True
     if message.get("role") != "user" or not isinstance(content, str):
         return False
     if content == EMPTY_RESPONSE_NOTE:
@@ -362,7 +382,7 @@ def _recall_text(message: dict[str, Any]) -> str:
     """What a message says, for searching: a user's text, what the agent sent the user, a tool result.
 
     The agent's inner monologue stays in the stored message but is not searched: it is not what was said.
-    Nor are the loop's own messages (heartbeat events): nobody said them.
+    Nor are the loop's own messages (heartbeat events, warnings): nobody said them.
     """
     if is_loop_message(message):
         return ""
@@ -377,23 +397,6 @@ def remember(agent: Agent, message: dict[str, Any], now: Clock = utc_now) -> Non
     """Add a message to the context window and, with a timestamp, to recall memory."""
     agent["messages"].append(message)
     recall_add(agent["recall"], message["role"], _recall_text(message), now=now, message=message)
-
-
-def trim_context(agent: Agent) -> int:
-    """Evict the oldest whole turns until the context fits its window; return how many messages left it.
-
-    They stay in recall memory. A turn starts at a user's message, so tool calls stay with their
-    results and heartbeat events with the calls that asked for them.
-    """
-    messages, evicted = agent["messages"], 0
-    while len(messages) > agent["context_window"]:
-        next_user = next((i for i in range(1, len(messages))
-                          if messages[i].get("role") == "user" and not is_loop_message(messages[i])), None)
-        if next_user is None:
-            break  # only the current turn is left: never cut into it
-        del messages[:next_user]
-        evicted += next_user
-    return evicted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,6 +429,16 @@ def run_tool_call(tool_call: Any, functions: dict[str, ToolFunction], tools: lis
     return call_tool(name, arguments, functions, tools), asked
 
 
+def describe_context_event(event: Event) -> str:
+    """A memory-pressure warning or a flush, in words: "memory pressure: ..." or "summary: ..."."""
+    if event["type"] == "warning":
+        return (f"memory pressure: the request is {event['tokens']:,} of {event['window']:,} tokens; "
+                f"warning added: {event['content']}")
+    before, after = event["tokens"]
+    return (f"summary: {event['evicted']} messages left the context for recall memory ({event['hidden']} of "
+            f"{event['total']} now hidden), {before:,} -> {after:,} tokens. Summary: {event['content']}")
+
+
 def print_memgpt_event(event: Event) -> None:
     """Print one event of a MemGPT step, labelled with its model call: monologue, tool calls, heartbeats."""
     label = f"[call {event['call']}]"
@@ -437,6 +450,8 @@ def print_memgpt_event(event: Event) -> None:
         print(f"{label}   -> {event['result']}  ({heartbeat})")
     elif event["type"] == "heartbeat":
         print(f"{label} heartbeat event: {event['content'].removeprefix(AUTOMATED_PREFIX)}")
+    elif event["type"] in ("warning", "summary"):
+        print(f"{label} {describe_context_event(event)}")
     else:
         print(f"{label} {event['content']}")
 
@@ -472,12 +487,21 @@ def memgpt_step(
             on_event(event)
 
     bound = bind_tools(agent, embed, functions)
+    from helpers.context import TurnTooLarge, call_within_window, check_window, fit_window  # built on this module
+
+    check_window(agent, tools)  # a clear error now, not a refused request later
     remember(agent, {"role": "user", "content": user_message}, now)
     sent: list[str] = []
     for call in range(1, max_steps + 1):
-        trim_context(agent)
-        messages = [{"role": "system", "content": build_memgpt_system_prompt(agent, now())}, *agent["messages"]]
-        message = call_model(client, model=model, messages=messages, tools=tools)
+        # The request: system message, summary note, messages. Past 75% of the window it gets a warning;
+        # over the window, old turns are evicted and summarized first (see helpers.context).
+        moment = now()
+        try:
+            response = call_within_window(client, agent, tools, model=model, moment=moment, call=call, report=report)
+        except TurnTooLarge as error:  # nothing was sent; the next turn makes room for itself
+            report({"type": "stopped", "call": call, "content": f"({error})"})
+            break
+        message = reply_message(response)
         if message is None:  # neither monologue nor tool call: say so, and let the model try again
             remember(agent, {"role": "user", "content": EMPTY_RESPONSE_NOTE}, now)
             report({"type": "note", "call": call, "content": EMPTY_RESPONSE_NOTE})
@@ -507,5 +531,5 @@ def memgpt_step(
     else:
         report({"type": "stopped", "call": max_steps,
                 "content": f"(Stopped after {model_calls(max_steps)}: raise max_steps if the agent needs more.)"})
-    trim_context(agent)
+    fit_window(client, agent, tools, model=model, moment=moment, call=call, report=report)  # left within its window
     return "\n".join(sent)

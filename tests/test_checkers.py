@@ -1,6 +1,7 @@
 """The exercise checkers accept the solutions and reject typical mistakes with the right words.
 
-Every notebook's solutions are checked here; the 05-07 checkers' own mistakes are in test_memgpt_checks.py.
+Every notebook's solutions are checked here; the 05-07 checkers' own mistakes are in test_memgpt_checks.py,
+the 08 checkers' in test_context_checks.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import checkers, memgpt_checks
+from helpers import checkers, context_checks, memgpt_checks
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "notebooks" / "solutions"
 
@@ -36,6 +37,8 @@ def solution(notebook: str, name: str):
         (memgpt_checks.check_search_page, "06_archival_memory", "search_page"),
         (memgpt_checks.check_messages_between, "07_recall_memory", "messages_between"),
         (memgpt_checks.check_fit_context, "07_recall_memory", "fit_context"),
+        (context_checks.check_split_context, "08_the_context_window", "split_context"),
+        (context_checks.check_pressure, "08_the_context_window", "pressure"),
     ],
 )
 def test_solutions_pass(checker, notebook, name, capsys) -> None:

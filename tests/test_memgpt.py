@@ -35,7 +35,6 @@ from helpers.memgpt import (
     new_agent,
     print_memgpt_event,
     send_message,
-    trim_context,
 )
 from helpers.recall import ticking_clock
 
@@ -192,16 +191,6 @@ def test_heartbeat_events_go_to_recall_but_no_search_finds_them(scripted_model) 
     assert conversation_search(agent, "tea").splitlines()[1:] == ["[2026-03-02 09:00] user: I like tea"]
 
 
-def test_heartbeat_events_do_not_start_a_turn_when_the_window_trims(scripted_model) -> None:
-    agent = new_agent(context_window=5)
-    for n in range(2):
-        model = scripted_model(("Save.", [call("core_memory_append", True, label="human", content=f"fact {n}")]),
-                               ("Reply.", [call("send_message", False, message=f"reply {n}")]))
-        run(model, agent, f"message {n}")
-    assert agent["messages"][0] == {"role": "user", "content": "message 1"}  # not the heartbeat of turn 1
-    assert len(agent["messages"]) == 6 and len(agent["recall"]) == 12
-
-
 def test_events_and_the_printed_trace_label_model_calls(scripted_model, capsys) -> None:
     model = scripted_model(("Saving.", [call("core_memory_append", True, label="human", content="A")]),
                            ("Replying.", [call("send_message", False, message="Hi")]))
@@ -287,7 +276,7 @@ def test_without_settings_the_backends_defaults_are_used_and_env_is_read_once(sc
 def test_new_agents_have_every_key_of_the_state() -> None:
     agent = new_agent(model="m")
     assert set(agent) == {"name", "system", "blocks", "messages", "summary", "context_window", "model",
-                          "embedding_model", "recall", "archival"}
+                          "embedding_model", "recall", "archival", "token_ratio"}
     assert (agent["name"], agent["summary"], agent["model"], agent["embedding_model"]) == ("", "", "m", None)
     for block in agent["blocks"].values():
         assert set(block) == {"value", "limit", "description", "read_only"}
@@ -385,14 +374,14 @@ def test_system_prompt_renders_blocks_with_size_and_limit_and_memory_metadata() 
     agent["archival"]["passages"].extend(["a", "b", "c"])
     prompt = build_memgpt_system_prompt(agent, START)
     assert "Current time: 2026-03-02 09:00 UTC" in prompt
-    assert "Recall memory: 5 messages, 3 of them no longer in your context" in prompt
+    assert "Recall memory: 5 messages (3 no longer in your context)." in prompt
     assert "Archival memory: 3 passages" in prompt
     assert '<persona characters="9/100">\nI am Sam.\n</persona>' in prompt
     assert '<human characters="23/100">\nThe human\'s name is Bob\n</human>' in prompt
     assert prompt.index("send_message") < prompt.index("<memory_metadata>") < prompt.index("<core_memory>")
 
 
-# --- recall memory and the context window ------------------------------------------------------
+# --- recall memory ------------------------------------------------------------------------
 
 
 def test_every_message_goes_to_recall_in_order_with_timestamps(scripted_model) -> None:
@@ -406,32 +395,6 @@ def test_every_message_goes_to_recall_in_order_with_timestamps(scripted_model) -
     assert agent["recall"][4]["text"] == "Hi there"  # what the agent said, not its monologue
     assert agent["recall"][4]["message"]["content"] == "Reply."  # the monologue is kept too
     assert [entry["message"] for entry in agent["recall"]] == agent["messages"]
-
-
-def test_the_window_evicts_whole_old_turns_but_recall_keeps_them(scripted_model) -> None:
-    agent = new_agent(context_window=4)
-    for n in range(3):
-        run(scripted_model(("Reply.", [call("send_message", False, message=f"reply {n}")])), agent, f"message {n}")
-    assert len(agent["recall"]) == 9
-    assert agent["messages"][0] == {"role": "user", "content": "message 2"}
-    assert len(agent["messages"]) == 3
-
-
-def test_trim_returns_how_many_messages_it_evicted() -> None:
-    agent = new_agent(context_window=3)
-    turn = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}, {"role": "tool", "content": "r"}]
-    agent["messages"] = [*turn, *turn, {"role": "user", "content": "last"}]
-    assert trim_context(agent) == 6 and agent["messages"] == [{"role": "user", "content": "last"}]
-    assert trim_context(agent) == 0
-    agent["messages"] = [*turn, *turn]
-    assert trim_context(agent) == 3 and len(agent["messages"]) == 3
-
-
-def test_trim_never_cuts_into_the_current_turn() -> None:
-    agent = new_agent(context_window=2)
-    agent["messages"] = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"},
-                         {"role": "tool", "content": "r"}]
-    assert trim_context(agent) == 0 and len(agent["messages"]) == 3
 
 
 def test_the_offline_agent_answers_through_send_message() -> None:

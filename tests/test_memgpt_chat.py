@@ -9,7 +9,8 @@ import numpy as np
 from helpers.archival import archival_insert
 from helpers.backend import make_client
 from helpers.memgpt import new_agent
-from helpers.memgpt_chat import memgpt_chat, memgpt_panels
+from helpers.context import context_breakdown
+from helpers.memgpt_chat import context_gauge, memgpt_chat, memgpt_panels
 from helpers.recall import ticking_clock
 
 SAVE_THEN_REPLY = [
@@ -65,5 +66,23 @@ def test_later_messages_see_what_earlier_ones_saved(scripted_model) -> None:
 def test_the_widget_has_the_shared_css_classes() -> None:
     chat = chat_with(new_agent())
     panels = chat.views.panels
-    assert list(panels) == ["Core memory: persona", "Core memory: human", "Archival memory", "Recall memory"]
+    assert list(panels) == ["Core memory: persona", "Core memory: human", "Archival memory", "Recall memory",
+                            "Context window"]
     assert all("memory-lab-panel" in view._dom_classes for view in panels.values())
+
+
+def test_the_context_window_panel_and_gauge_follow_each_step(scripted_model) -> None:
+    agent = new_agent(context_window=3000)
+    chat = chat_with(agent, scripted_model(*SAVE_THEN_REPLY).client)
+    before = chat.panel_values()["Context window"].splitlines()
+    gauge = chat.views.gauge.value
+    chat.send("My name is Bob")
+    after = chat.panel_values()["Context window"].splitlines()
+    parts = context_breakdown(agent)
+    used = sum(tokens for name, tokens in parts.items() if name != "window")
+    assert after[0] == f"{used:,} of 3,000 tokens ({used / 3000:.0%}); the warning comes at 75%"
+    assert after[1:] == [f"{name}: {tokens:,}" for name, tokens in parts.items() if name != "window"]
+    assert int(after[-1].split(": ")[1]) > int(before[-1].split(": ")[1])  # the messages grew
+    assert chat.views.gauge.value != gauge and chat.views.gauge.value == context_gauge(parts)
+    assert f"title='messages: {parts['messages']:,} tokens'" in chat.views.gauge.value
+    assert "left:75%" in chat.views.gauge.value  # the warning line

@@ -40,7 +40,9 @@ plain content is a short inner monologue and it replies only through `send_messa
 
 It is served through the SDK's own HTTP layer (an `httpx2.MockTransport`), so the client, the request
 and the response are the SDK's real objects. The same request always gets a byte-identical response:
-ids are derived from the request, and `created` is 0. Token counts in `usage` are estimates.
+ids are derived from the request, and `created` is 0. `usage` counts a chat request as the agent loop
+does (`helpers.tokens.count_request`), so the loop's ratio to it is exactly 1; embeddings' counts are
+estimates.
 
 The rooms: `server` (HTTP and request checks); what a sentence states or asks: `statements` (the
 message, clause by clause), `names` and `lexicon` (what is and is not a name), `questions`, `language`

@@ -17,6 +17,7 @@ from typing import Any
 from helpers.offline.language import Fact, record
 from helpers.offline.phrasings import link_people, people_in
 from helpers.offline.statements import read_message
+from helpers.tokens import content_text as message_text  # one reading of a message's content, shared
 
 ALERT_TYPES = ("heartbeat", "system_alert", "login")
 ALERT_OPENINGS = (
@@ -25,18 +26,6 @@ ALERT_OPENINGS = (
     "Note: prior messages (",
     "(Note from the agent loop",
 )
-
-
-def message_text(content: Any) -> str:
-    """The text of a message's content: a string, None, or a list of content parts."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        texts = [part.get("text", "") for part in content if isinstance(part, dict)]
-        return "\n".join(text for text in texts if isinstance(text, str))
-    return ""
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -367,8 +356,10 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
             conversation.last_user = index
     for index, message in enumerate(messages):
         if message.get("role") in ("system", "developer"):
-            lines = memory_lines(message_text(message.get("content")))
-            conversation.memory.extend(lines)
+            text = message_text(message.get("content"))
+            lines = memory_lines(text)
+            if not is_alert(text):  # a summary note or a warning is context, not core memory
+                conversation.memory.extend(lines)
             facts = [fact for line in lines if (fact := record(line.text))]
         elif index == conversation.last_user:
             continue  # the newest message is judged separately: is it new information?

@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 
 from helpers.offline.context import Call, Conversation, Hit, search_hits
+from helpers.offline.context_window import (
+    FULL_THOUGHT,
+    archival_call,
+    carried_on,
+    refused_for_size,
+    relieve_pressure,
+)
 from helpers.offline.language import capitalised, record
 from helpers.offline.phrasings import KIN_KEY, link_people, people_in
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
@@ -66,7 +73,10 @@ def _search(conversation: Conversation, name: str, query: str, reply: str) -> De
 
 def decide_memgpt(conversation: Conversation) -> Decision:
     """The policy of a MemGPT agent for one model call."""
-    calls = conversation.calls()
+    relief = relieve_pressure(conversation)  # warned that the context is nearly full: save what is not saved
+    if relief:
+        return relief
+    calls = carried_on(conversation)  # then carry on as before the warning
     sent = [made for made in calls if made.name == "send_message"]
     if any(not made.result.failed for made in sent):
         return Decision(content="I have answered the user; now I wait for their next message.")
@@ -175,6 +185,12 @@ def _after_failure(conversation: Conversation, calls: list[Call], failed: Call) 
     if retry:
         return _act("The replace failed (the old text was not found); appending the new line instead.", [retry])
     tries = sum(1 for made in calls if made.name == failed.name)
+    content = failed.arguments.get("content")
+    if "memory" in failed.name and "archival" not in failed.name and refused_for_size(failed.result.text) and \
+            isinstance(content, str) and content.strip():
+        moved = archival_call(conversation, content, thought=FULL_THOUGHT, heartbeat=True)
+        if moved:
+            return _act(FULL_THOUGHT, [moved])
     if failed.name == "send_message":
         if tries == 1 and isinstance(failed.arguments.get("message"), str) and failed.arguments["message"].strip():
             return _send(conversation, failed.arguments["message"], "send_message failed; trying once more.")

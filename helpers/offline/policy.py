@@ -7,6 +7,7 @@ from typing import Any
 
 from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
+from helpers.offline.context_window import extractive_summary, summary_words
 from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
 from helpers.offline.tools import Decision, ToolCall, best_tool, call, memory_tool, reply_tool
@@ -17,6 +18,9 @@ QUOTED = re.compile(r"(?:^|\s)(?P<q>['\"])(?P<words>[^'\"]+)(?P=q)(?=\s|$|[.,!?;
 
 def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool = True) -> Decision:
     """The tutor's answer to one request, obeying `tool_choice` and `parallel_tool_calls`."""
+    words = summary_words(conversation.messages, conversation.tools)
+    if words is not None:  # a request to summarize a conversation (notebook 08)
+        return Decision(content=extractive_summary(conversation.messages, words))
     decision = decide_memgpt(conversation) if "send_message" in conversation.tools else decide_chat(conversation)
     if tool_choice == "none" and (decision.tool_calls or "send_message" in conversation.tools):
         decision = Decision(content=decision.reply or decision.content)  # it can only say what it would do

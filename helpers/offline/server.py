@@ -15,6 +15,7 @@ import openai
 from helpers.offline.context import message_text, read_conversation
 from helpers.offline.embeddings import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, offline_embedding
 from helpers.offline.policy import decide
+from helpers.tokens import count_completion, count_request
 
 OFFLINE_MODEL = "memory-lab-offline-tutor"
 # The .invalid top-level domain never resolves, so nothing here can reach the network.
@@ -225,9 +226,8 @@ def chat_completion(body: dict[str, Any]) -> dict[str, Any]:
             }
             for index, (name, arguments) in enumerate(decision.tool_calls)
         ]
-    completion_text = (decision.content or "") + json.dumps(message.get("tool_calls", ""))
-    prompt_tokens = estimate_tokens(json.dumps(messages, default=str) + json.dumps(body.get("tools") or ""))
-    completion_tokens = estimate_tokens(completion_text)
+    prompt_tokens = count_request(messages, body.get("tools"))  # the course's count: its calibration ratio is 1
+    completion_tokens = count_completion(decision.content, message.get("tool_calls", []))
     return {
         "id": _stable_id("chatcmpl-offline-", request_key),
         "object": "chat.completion",
