@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from helpers.evaluation import __main__ as cli
-from helpers.evaluation.agents import AGENTS, Settings, fit_window
+from helpers.evaluation.agents import AGENTS, Settings, newest_within
 from helpers.evaluation.chart import save_chart
 from helpers.evaluation.dataset import DatasetError, dumps_dataset, load_dataset, parse_dataset, question_date
 from helpers.evaluation.generator import DEFAULT_DATASET, SESSIONS, generate
@@ -111,7 +111,7 @@ def test_an_id_used_twice_is_refused():
 def test_full_history_drops_the_oldest_whole_messages_first():
     system = {"role": "system", "content": "You are a chatbot."}
     history = [{"role": "user", "content": f"message {i} " + "word " * 40} for i in range(10)]
-    kept = fit_window(system, history, window=200)
+    kept = newest_within(system, history, window=200)
     assert kept[0] == system and kept[-1] == history[-1]
     assert kept[1:] == history[-len(kept) + 1 :] and len(kept) < 11
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import openai
 import pytest
 
+from helpers.evaluation.generator import PASTES
 from helpers.memgpt import memgpt_step, new_agent
 from helpers.memory import CORE_MEMORY_SAVE_TOOL, build_system_prompt
 from helpers.offline import OFFLINE_MODEL, offline_client
@@ -159,14 +160,14 @@ def test_which_came_first_follows_the_order_of_the_messages_in_context(client):
 
 SESSIONS = [
     ("2026-01-05", ["Hi! I'm Leo.", "I live in Dublin with two flatmates.", "We got a parrot yesterday, she's called Olive."]),
-    ("2026-02-02", ["Big news: I moved to Vienna last weekend!", "It's pouring here again, typical."]),
+    ("2026-02-02", ["Big news: I moved to Vienna last weekend!", PASTES[0], PASTES[1], "It's pouring here again, typical."]),
 ]
 
 
 @pytest.fixture(scope="module")
 def lived(client):
     """A MemGPT agent after two dated sessions, with a context window too small to keep the first one."""
-    agent = new_agent(context_window=6)
+    agent = new_agent(context_window=1500)
     for day, messages in SESSIONS:
         clock = ticking_clock(datetime.fromisoformat(f"{day}T09:00:00+00:00"), timedelta(minutes=1))
         for text in messages:
@@ -189,9 +190,15 @@ def test_memgpt_finds_when_each_thing_was_said_and_compares(client, lived):
     assert reply == 'After: "move to Vienna" came after "got Olive" (you told me on 2026-02-02 and on 2026-01-05).'
 
 
-def test_memgpt_finds_what_came_before_a_change_in_recall_memory(client, lived):
+def test_memgpt_finds_what_came_before_a_change_out_of_core_memory(client, lived):
     assert "Dublin" not in lived["blocks"]["human"]["value"]  # replaced in core memory by the move
-    reply, calls = ask(client, lived, "Where did I live before I moved to Vienna?")
+    reply, _ = ask(client, lived, "Where did I live before I moved to Vienna?")  # the summary, or recall memory
+    assert reply == "Before you moved to Vienna, you lived in Dublin with two flatmates."
+
+
+def test_memgpt_finds_what_came_before_a_change_in_recall_memory(client, lived):
+    forgetful = {**copy.deepcopy(lived), "summary": ""}  # without the summary of the first session
+    reply, calls = ask(client, forgetful, "Where did I live before I moved to Vienna?")
     assert calls[0]["name"] == "conversation_search"
     assert reply == "Before you moved to Vienna, you lived in Dublin with two flatmates."
 

@@ -10,18 +10,20 @@ session's date, then the questions' date.
 - `no_memory`: a plain chat that starts afresh every session. At question time it sees the question
   only. (Nothing carries over, so it has nothing to do during the sessions: no calls.)
 - `full_history`: a plain chat that keeps every message of every session, each session opened by a
-  system note with its date; what no longer fits the context window (in tokens) is dropped, oldest
-  messages first.
+  system note with its date; what no longer fits the context window is dropped, oldest messages first.
 - `core_memory`: lesson 1's agent (`helpers.agent.agent_step`): each message is handled with the core
   memory dict it saves facts into, and nothing else: no earlier messages.
 - `memgpt`: the MemGPT agent (`helpers.memgpt.memgpt_step`): core memory, recall memory (every message,
-  stamped with its session's date by a clock we set), archival memory, and its own context window.
+  stamped with its session's date by a clock we set), archival memory, and the context management of
+  notebook 08 (memory-pressure warning, flush with a recursive summary).
+
+`full_history` and `memgpt` get the same context window, in tokens counted the same way (helpers.tokens):
+DEFAULT_CONTEXT_WINDOW, or `--context-window N`. Same model, same window: the comparison is fair.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -34,10 +36,12 @@ from helpers.errors import explain_api_errors
 from helpers.evaluation.dataset import Session
 from helpers.memgpt import Agent, memgpt_step, new_agent
 from helpers.memory import AGENT_SYSTEM_PROMPT, CHAT_SYSTEM_PROMPT, new_memory
-from helpers.offline import estimate_tokens
 from helpers.recall import Clock, ticking_clock
+from helpers.tokens import count_message, count_request
 
-DEFAULT_CONTEXT_WINDOW = 4096  # tokens, the same for full_history and memgpt
+# Tokens, the same for full_history and memgpt. The default conversations hold about 6,000 tokens once
+# replied to, so a plain chat must drop its first sessions: memory has something to do.
+DEFAULT_CONTEXT_WINDOW = 4096
 
 
 @dataclass(frozen=True)
@@ -104,17 +108,17 @@ def _ask_alone(client: openai.OpenAI, state: None, question: str, day: str, sett
 # ---------------------------------------------------------------------------------------------
 
 
-def count_tokens(messages: list[dict[str, Any]]) -> int:
-    """About how many tokens a list of messages takes (helpers.offline.estimate_tokens: four characters a token)."""
-    return estimate_tokens(json.dumps(messages, ensure_ascii=False))
+def newest_within(system: dict[str, Any], history: list[dict[str, Any]], window: int) -> list[dict[str, Any]]:
+    """The system message and the newest whole messages of `history` whose request fits in `window` tokens.
 
-
-def fit_window(system: dict[str, Any], history: list[dict[str, Any]], window: int) -> list[dict[str, Any]]:
-    """The system message and the newest whole messages of `history` that fit in `window` tokens."""
-    kept = list(history)
-    while len(kept) > 1 and count_tokens([system, *kept]) > window:
-        kept.pop(0)  # the oldest message goes first; the newest (the user's) always stays
-    return [system, *kept]
+    Counted as helpers.tokens counts a request (the MemGPT agent's window is counted the same way).
+    """
+    costs = [count_message(message) for message in history]
+    total, start = count_request([system]) + sum(costs), 0
+    while start < len(history) - 1 and total > window:
+        total -= costs[start]  # the oldest message goes first; the newest (the user's) always stays
+        start += 1
+    return [system, *history[start:]]
 
 
 def _new_history(settings: Settings) -> list[dict[str, Any]]:
@@ -128,7 +132,7 @@ def _live_with_history(client: openai.OpenAI, history: list[dict[str, Any]], ses
     history.append({"role": "system", "content": f"New session: {session['date']}."})
     for text in user_messages(session):
         history.append({"role": "user", "content": text})
-        reply = chat_reply(client, settings.model, fit_window(system, history, settings.context_window))
+        reply = chat_reply(client, settings.model, newest_within(system, history, settings.context_window))
         history.append({"role": "assistant", "content": reply or "(no reply)"})
 
 
@@ -137,7 +141,7 @@ def _ask_with_history(client: openai.OpenAI, history: list[dict[str, Any]], ques
     """The question after the whole history, as much of it as fits the window."""
     system = {"role": "system", "content": dated(CHAT_SYSTEM_PROMPT, day)}
     asked = [*history, {"role": "system", "content": f"New session: {day}."}, {"role": "user", "content": question}]
-    return chat_reply(client, settings.model, fit_window(system, asked, settings.context_window))
+    return chat_reply(client, settings.model, newest_within(system, asked, settings.context_window))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,8 +178,8 @@ def session_clock(day: str) -> Clock:
 
 
 def _new_memgpt(settings: Settings) -> Agent:
-    """A fresh MemGPT agent: empty human block, empty recall and archival memory."""
-    return new_agent(model=settings.model)
+    """A fresh MemGPT agent with the run's context window: empty human block, empty recall and archival memory."""
+    return new_agent(model=settings.model, context_window=settings.context_window)
 
 
 def _live_memgpt(client: openai.OpenAI, agent: Agent, session: Session, settings: Settings) -> None:

@@ -210,9 +210,10 @@ def _after_time_search(conversation: Conversation, calls: list[Call], question: 
     searches = [made for made in calls if made.name == "conversation_search"]
     hits = [hit for made in searches for hit in search_hits(made.result.text)]
     query, last = time_query(question, hits), searches[-1] if searches else None
-    if len(searches) < MAX_TIME_SEARCHES and query:
+    searched = {str(made.arguments.get("query")) for made in searches}
+    if len(searches) < MAX_TIME_SEARCHES and query and query not in searched:
         return _search(conversation, "conversation_search", query, not_known(question))
-    page = next_page(last.result.text, int(last.arguments.get("page") or 0)) if last else None
+    page = next_page(last.result.text, int(last.arguments.get("page") or 0)) if last and not query else None
     if len(searches) < MAX_TIME_SEARCHES and last and page is not None:
         thought = "Not on this page; I'll look at the next one."
         arguments = {"query": last.arguments.get("query", ""), "page": page}

@@ -2,7 +2,7 @@
 
 - On topic: an answer found by word overlap must name what the question is about. "What's my favourite
   band?" is not answered by "Your favourite food is curry", nor "Where does my brother live?" by "You
-  live in Leeds": better "I don't know" than a confident wrong answer.
+  live in Leeds", nor anything by a long pasted text: better "I don't know" than a confident wrong answer.
 - What came before: "Where did I live before I moved to Oslo?" is the home value that is not Oslo (a
   correction's old value counts: "The human lives in Oslo, not Leeds").
 - Which came first: "Did I move to Oslo before or after I got Rex?" needs when each was said: the order
@@ -36,9 +36,14 @@ def _stems(text: str) -> set[str]:
     return {stem(word) for word in re.findall(WORD + r"|\d+", normalize(text))}
 
 
+MAX_ANSWER_WORDS = 40  # a pasted email or article is no answer about the human, whatever words it shares
+
+
 def on_topic(question: Question, text: str) -> bool:
-    """Whether `text` names what a keyed question is about (every subject word, and the kind of fact asked)."""
+    """Whether `text` can answer a question by overlap: short, and naming what a keyed question is about."""
     key = question.key
+    if len(text.split()) > MAX_ANSWER_WORDS:
+        return False
     if not key or key in FIXED_KEYS:
         return True
     stems = _stems(text)
