@@ -30,11 +30,11 @@ def draw_chart(results: dict[str, Any]) -> Figure:
         values.append(summary["accuracy"])
         positions = [group + (index - (len(agents) - 1) / 2) * width for group in range(len(groups))]
         accuracy.bar(positions, values, width, label=name, color=COLOURS.get(name, OTHER_COLOUR))
-    accuracy.set_xticks(range(len(groups)), [group.replace("_", " ") for group in groups])
-    accuracy.set_ylim(0, 1)
-    accuracy.set_ylabel("accuracy")
+    accuracy.set_xticks(range(len(groups)), [group.replace("_", "\n") for group in groups])
+    accuracy.set_ylim(0, 1.15)  # room above the bars for the legend
+    accuracy.set_yticks([0, 0.25, 0.5, 0.75, 1], ["0%", "25%", "50%", "75%", "100%"])
     accuracy.set_title(f"Accuracy by category ({results['model']}, window {results['context_window']:,} tokens)")
-    accuracy.legend(loc="upper left", ncols=len(agents), fontsize="small", frameon=False)
+    accuracy.legend(loc="upper center", ncols=len(agents), fontsize="small", frameon=False)
     costs = [results["agents"][name]["prompt_tokens_per_question"] for name in agents]
     tokens.bar(range(len(agents)), costs, color=[COLOURS.get(name, OTHER_COLOUR) for name in agents])
     tokens.set_xticks(range(len(agents)), agents, rotation=30, ha="right")

@@ -39,6 +39,10 @@ from helpers.evaluation.scoring import CATEGORIES, judge, score
 from helpers.offline import OFFLINE_BASE_URL, offline_transport
 
 
+# Where `make eval` writes the offline results; the repository keeps them (notebook 13 shows them).
+MAKE_EVAL_RESULTS = Path(__file__).resolve().parents[2] / "results" / "eval-offline.json"
+
+
 class Answer(TypedDict):
     """One question asked of one agent: the reply and what it cost (and the judge's verdict, if asked)."""
 
