@@ -49,7 +49,9 @@ message, clause by clause), `names` and `lexicon` (what is and is not a name), `
 (facts as memory holds them, and person: I -> the human -> you); `context` (the request as the tutor
 reads it); `tools` (choosing tools, filling arguments); `reasoning` (shared by both policies);
 `chat_policy` (lesson 1); `memgpt_policy` (notebooks 05-07); `policy` (which one, and the request's
-controls); `embeddings`.
+controls); `embeddings`; for notebook 13's benchmark: `phrasings` (facts said in passing rewritten plainly,
+people known by name, more question keys), `recollection` (answers about time and counts, and the rule
+that an overlap answer names what is asked), `dates` (dates as people write them).
 """
 
 from helpers.offline.embeddings import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, offline_embedding
