@@ -16,7 +16,7 @@ from helpers.evaluation.agents import AGENTS, Settings, newest_within
 from helpers.evaluation.chart import save_chart
 from helpers.evaluation.dataset import DatasetError, dumps_dataset, load_dataset, parse_dataset, question_date
 from helpers.evaluation.generator import DEFAULT_DATASET, SESSIONS, generate
-from helpers.evaluation.harness import Meter, evaluate, write_atomically
+from helpers.evaluation.harness import Meter, add_verdicts, evaluate, metered_client, write_atomically
 from helpers.evaluation.scoring import CATEGORIES, normalize
 from helpers.offline import OFFLINE_MODEL, offline_client
 
@@ -138,6 +138,25 @@ def test_the_meter_counts_successful_chat_completions_and_their_prompt_tokens():
     meter.record(httpx2.Response(200, json={"usage": {"prompt_tokens": 9}},
                                  request=httpx2.Request("POST", "http://x.invalid/v1/embeddings")))
     assert (meter.calls, meter.prompt_tokens, meter.without_usage) == (2, 120, 1)
+
+
+def test_the_metered_client_counts_what_the_server_says():
+    meter = Meter()
+    client = metered_client(meter)
+    response = client.chat.completions.create(model=OFFLINE_MODEL, messages=[{"role": "user", "content": "Hi!"}])
+    client.embeddings.create(model="memory-lab-offline-embedding", input=["not a chat completion"])
+    assert (meter.calls, meter.prompt_tokens) == (1, response.usage.prompt_tokens)
+
+
+def test_the_judge_grades_every_answer_not_graded_yet(scripted_model):
+    model = scripted_model("yes", "no")
+    record = {"id": "c", "fingerprint": "f", "agent": "memgpt", "sessions": {"calls": 0, "prompt_tokens": 0, "seconds": 0},
+              "answers": [{"question": q, "category": "single_session", "answer": "Rex", "reply": r, "calls": 1,
+                           "prompt_tokens": 9, "seconds": 0.1, "judge": None} for q, r in [("A?", "Rex"), ("B?", "Max")]]}
+    assert add_verdicts(model.client, "m", record)
+    assert [answer["judge"] for answer in record["answers"]] == [True, False]
+    assert not add_verdicts(model.client, "m", record)  # nothing left to grade: no request
+    assert len(model.requests) == 2
 
 
 def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):

@@ -98,7 +98,8 @@ def _problem(item: Any) -> str | None:
         if not isinstance(question, dict) or not all(isinstance(question.get(k), str) for k in ("question", "answer")):
             return f'question {number} needs a string "question" and a string "answer"'
         if question.get("category") not in CATEGORIES:
-            return f'question {number}: "category" must be one of {", ".join(CATEGORIES)}, not {question.get("category")!r}'
+            categories = ", ".join(CATEGORIES)
+            return f'question {number}: "category" must be one of {categories}, not {question.get("category")!r}'
     return None
 
 
@@ -109,15 +110,16 @@ def parse_dataset(text: str, source: str = "the dataset") -> list[Conversation]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        where = f"{source}, line {number}"
         try:
             item = json.loads(line)
         except ValueError as error:
-            raise DatasetError(f"{source}, line {number}: not valid JSON ({error}). Write one JSON object a line.") from None
+            raise DatasetError(f"{where}: not valid JSON ({error}). Write one JSON object a line.") from None
         problem = _problem(item)
         if problem:
-            raise DatasetError(f"{source}, line {number}: {problem}. See helpers/evaluation/dataset.py for the format.")
+            raise DatasetError(f"{where}: {problem}. See helpers/evaluation/dataset.py for the format.")
         if item["id"] in seen:
-            raise DatasetError(f"{source}, line {number}: the id {item['id']!r} is used twice. Give each conversation its own id.")
+            raise DatasetError(f"{where}: the id {item['id']!r} is used twice. Give each conversation its own id.")
         seen.add(item["id"])
         conversations.append(item)
     if not conversations:

@@ -29,16 +29,19 @@ CATEGORIES = ("single_session", "multi_session", "knowledge_update", "temporal",
 NUMBERS = {word: str(value) for value, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
-NUMBERS.update({word: str(10 * tens) for tens, word in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
+TENS = "thirty forty fifty sixty seventy eighty ninety".split()
+NUMBERS.update({word: str(10 * tens) for tens, word in enumerate(TENS, 3)})
 ARTICLES = {"a", "an", "the"}
 
 # Replies that say "I don't know" (matched on the lowercased reply, apostrophes straightened).
 ABSTAINING = re.compile(
-    r"\b(?:i|we) (?:do not|don't|dont|did not|didn't) (?:know|have (?:any |that |this )?(?:information|record|details?)|recall|remember)"
+    r"\b(?:i|we) (?:do not|don't|dont|did not|didn't) "
+    r"(?:know|have (?:any |that |this )?(?:information|record|details?)|recall|remember)"
     r"|\bnot sure\b|\bno idea\b|\bno (?:information|record|mention)\b"
     r"|\b(?:can't|cannot|can not|couldn't|could not) (?:recall|remember|find|tell|say)\b"
     r"|\b(?:haven't|have not|never|didn't|did not) (?:told|tell|mentioned|mention|said|say|shared|share)\b"
-    r"|\bfound nothing\b|\bnothing (?:about|on) (?:that|this|it)\b|\bnot (?:in|saved in) my memory\b|\bnothing in my memory\b"
+    r"|\bfound nothing\b|\bnothing (?:about|on) (?:that|this|it)\b"
+    r"|\bnot (?:in|saved in) my memory\b|\bnothing in my memory\b"
     r"|\bi'm not aware\b|\bi am not aware\b"
 )
 

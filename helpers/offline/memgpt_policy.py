@@ -217,7 +217,8 @@ def _after_time_search(conversation: Conversation, calls: list[Call], question: 
     if len(searches) < MAX_TIME_SEARCHES and last and page is not None:
         thought = "Not on this page; I'll look at the next one."
         arguments = {"query": last.arguments.get("query", ""), "page": page}
-        return _act(thought, [call(conversation.tools["conversation_search"], arguments, thought=thought, heartbeat=True)])
+        search = conversation.tools["conversation_search"]
+        return _act(thought, [call(search, arguments, thought=thought, heartbeat=True)])
     return _send(conversation, "I searched my memory but could not find when that happened. Could you tell me?",
                  "Recall memory does not say; I'll say so.")
 
@@ -231,14 +232,18 @@ def answer_from_hits(conversation: Conversation, tool: str, hits: list[Hit], que
     source = "archival memory" if "archival" in tool else "our conversation" if "conversation" in tool else "my memory"
     if question.key:
         for hit in hits:
-            facts = read_message(link_people(hit.text, people)).facts if hit.role == "user" else [f for f in [record(hit.text)] if f]
+            if hit.role == "user":
+                facts = read_message(link_people(hit.text, people)).facts
+            else:
+                facts = [f for f in [record(hit.text)] if f]
             fact = next((f for f in facts if key_matches(question.key, f.key)), None)
             if fact:
                 when = f" on {hit.time}" if hit.time else ""
                 return f"{capitalised(fact.to_you())} (I found it in {source}{when})."
     if not question.keywords:
         return None
-    scored = [(overlap(question.keywords, hit.text), index) for index, hit in enumerate(hits) if on_topic(question, hit.text)]
+    scored = [(overlap(question.keywords, hit.text), index) for index, hit in enumerate(hits)
+              if on_topic(question, hit.text)]
     best = max(scored, key=lambda pair: (pair[0], -pair[1]), default=(0, -1))
     if not enough_overlap(question.keywords, best[0]):
         return None

@@ -127,7 +127,7 @@ def key_matches(question_key: str, fact_key: str) -> bool:
     if question_key.startswith("verb:"):
         return verb_key_matches(question_key, fact_key)
     if question_key.endswith(" work") and re.match(rf"{re.escape(question_key[:-5])}(?: \S+)? is an? ", fact_key):
-        return True  # "What does my sister do?" is answered by "The human's sister Ines is a pilot", as "work" by "is a"
+        return True  # "What does my sister do?": "The human's sister Ines is a pilot" (as "work" by "is a")
     if fact_key == question_key:
         return True
     asked, held = question_key.split(), fact_key.split()
