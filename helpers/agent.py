@@ -12,6 +12,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionMessage
 from helpers.backend import model_name
 from helpers.errors import explain_api_errors
 from helpers.memory import AGENT_SYSTEM_PROMPT, CORE_MEMORY_SAVE_TOOL, build_system_prompt, core_memory_save
+from helpers.paging import how_many
 from helpers.schema_check import json_type_name, schema_problems  # noqa: F401 - notebooks import schema_problems from here
 
 ToolFunction = Callable[..., str]
@@ -129,7 +130,7 @@ def message_dict(message: ChatCompletionMessage) -> dict[str, Any]:
 
 def model_calls(count: int) -> str:
     """How many model calls, in words: "1 model call", "3 model calls"."""
-    return f"{count} model call{'' if count == 1 else 's'}"
+    return how_many(count, "model call")
 
 
 def print_event(event: Event) -> None:

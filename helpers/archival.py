@@ -14,7 +14,7 @@ from typing import TypedDict
 import numpy as np
 
 from helpers.embeddings import normalize
-from helpers.paging import PAGE_SIZE, Page, no_such_page, paginate
+from helpers.paging import PAGE_SIZE, Page, how_many, no_such_page, paginate
 
 MIN_ROWS = 64  # the smallest matrix an archive allocates
 
@@ -93,7 +93,7 @@ def format_archival_results(found: Page) -> str:
         return no_such_page(found)
     first = found["page"] * found["page_size"] + 1
     header = (
-        f"Archival memory: {found['total']} passages, most similar first; "
+        f"Archival memory: {how_many(found['total'], 'passage')}, most similar first; "
         f"page {found['page']} (pages 0 to {found['pages'] - 1}):"
     )
     lines = [f"{first + n}. (similarity {r['score']:.2f}) {r['text']}" for n, r in enumerate(found["results"])]

@@ -41,7 +41,7 @@ from helpers.backend import backend_name, model_for
 from helpers.embeddings import embed as embed_texts
 from helpers.embeddings import embedding_model_for
 from helpers.memory import MEMORY_IS_DATA, find_copied, render_block
-from helpers.paging import paginate
+from helpers.paging import how_many, paginate
 from helpers.recall import Clock, RecallEntry, format_recall_results, new_recall, recall_add, recall_search, utc_now
 from helpers.tool_schema import function_tool
 
@@ -229,7 +229,7 @@ def archival_memory_insert(agent: Agent, embed: Embedder, content: str) -> str:
     if not content.strip():
         raise ValueError("There is nothing to save: put the passage in 'content'.")
     (passage_id,) = archival_insert(agent["archival"], [content], embed([content]))
-    return f"Saved as passage {passage_id}; archival memory holds {len(agent['archival']['passages'])} passages."
+    return f"Saved as passage {passage_id}; archival memory holds {how_many(len(agent['archival']['passages']), 'passage')}."
 
 
 def archival_memory_search(agent: Agent, embed: Embedder, query: str, page: int = 0) -> str:
@@ -324,8 +324,8 @@ def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:
     """The memory-metadata lines: the time, and how much is in recall and archival memory."""
     recalled, in_context = len(agent["recall"]), len(agent["messages"])
     lines = [f"Current time: {moment:%Y-%m-%d %H:%M %Z}".rstrip()] if moment else []
-    lines.append(f"Recall memory: {recalled} messages ({max(recalled - in_context, 0)} no longer in your context).")
-    lines.append(f"Archival memory: {len(agent['archival']['passages'])} passages.")
+    lines.append(f"Recall memory: {how_many(recalled, 'message')} ({max(recalled - in_context, 0)} no longer in your context).")
+    lines.append(f"Archival memory: {how_many(len(agent['archival']['passages']), 'passage')}.")
     return "\n".join(lines)
 
 

@@ -36,6 +36,11 @@ def paginate(ranked: Sequence[Mapping[str, Any]], *, page: int, page_size: int =
     }
 
 
+def how_many(count: int, noun: str) -> str:
+    """A count and its noun, singular or plural: "1 passage", "3 passages"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def no_such_page(found: Page) -> str:
     """What a search tool says when asked for a page past the last one."""
     return f"No results on page {found['page']}: the pages run from 0 to {found['pages'] - 1}."

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypedDict
 
-from helpers.paging import PAGE_SIZE, Page, no_such_page, paginate
+from helpers.paging import PAGE_SIZE, Page, how_many, no_such_page, paginate
 
 Clock = Callable[[], datetime]
 
@@ -118,6 +118,6 @@ def format_recall_results(found: Page) -> str:
         return "No messages in recall memory match that search."
     if not found["results"]:
         return no_such_page(found)
-    header = f"Recall memory: {found['total']} matching messages; page {found['page']} (pages 0 to {found['pages'] - 1}):"
+    header = f"Recall memory: {how_many(found['total'], 'matching message')}; page {found['page']} (pages 0 to {found['pages'] - 1}):"
     lines = [f"[{e['timestamp'][:16].replace('T', ' ')}] {e['role']}: {e['text']}" for e in found["results"]]
     return "\n".join([header, *lines])

@@ -183,3 +183,31 @@ def test_lettas_summarizer_and_message_format_are_read() -> None:
 def test_a_request_with_tools_is_not_taken_for_a_summary_request() -> None:
     messages = [{"role": "system", "content": SUMMARIZER_PROMPT.format(words=50)}, {"role": "user", "content": "My name is Bob"}]
     assert ask(messages, memgpt_tools()).get("tool_calls")
+
+
+# --- answering from the summary note -----------------------------------------------------------------
+
+SUMMARY = (
+    "Note: prior messages (62 of 74 total messages) have been hidden from view due to conversation memory "
+    "constraints.\nThe following is a summary of the previous messages:\nThe human's name is Ada.\n"
+    "The human's locker code is 4821.\nThe human went to Rome in March with Tom.\nTopics: joke."
+)
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("What is my locker code?", "Your locker code is 4821."),
+    ("Who did I go to Rome with?", "The human went to Rome in March with Tom."),
+])
+def test_a_question_is_answered_from_the_summary_note_in_context(question: str, answer: str) -> None:
+    agent = new_agent()
+    message = ask([{"role": "system", "content": build_memgpt_system_prompt(agent)},
+                   {"role": "system", "content": SUMMARY}, {"role": "user", "content": question}], memgpt_tools())
+    ((name, arguments),) = calls(message)
+    assert name == "send_message" and answer in arguments["message"]
+
+
+def test_the_summary_note_is_not_core_memory_to_replace_or_to_recite() -> None:
+    agent = new_agent()
+    message = ask([{"role": "system", "content": build_memgpt_system_prompt(agent)},
+                   {"role": "system", "content": SUMMARY}, {"role": "user", "content": "My name is Eve"}], memgpt_tools())
+    assert [name for name, _ in calls(message)] == ["core_memory_append"]  # nothing in a block to replace

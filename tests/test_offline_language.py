@@ -461,3 +461,18 @@ def test_held_out_corrections(client, text, sentence):
 )
 def test_held_out_questions(client, question, answer):
     assert respond(client, question, human=MEMORY).message.content == answer
+
+
+# --- memory lines read back as facts (record) -------------------------------------------------------
+
+@pytest.mark.parametrize(("line", "key", "value"), [
+    ("The human is 34", "age", "34"),
+    ("The human's locker code is 4821", "locker code", "4821"),
+    ("The human's flat number is 12", "flat number", "12"),
+    ("The human's dog is called Rex", "dog name", "Rex"),
+])
+def test_a_memory_line_is_read_back_under_the_right_key(line: str, key: str, value: str) -> None:
+    from helpers.offline.language import record
+
+    fact = record(line)
+    assert fact is not None and (fact.key, fact.value) == (key, value)

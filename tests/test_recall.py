@@ -138,7 +138,7 @@ def test_bad_dates_say_the_format() -> None:
 def test_result_text_for_the_model() -> None:
     text = format_recall_results(recall_search(sample(), "lisbon"))
     assert text.splitlines() == [
-        "Recall memory: 1 matching messages; page 0 (pages 0 to 0):",
+        "Recall memory: 1 matching message; page 0 (pages 0 to 0):",
         "[2026-03-01 09:00] user: I'm planning a trip to Lisbon in May",
     ]
     assert format_recall_results(recall_search(sample(), "saxophone")) == "No messages in recall memory match that search."

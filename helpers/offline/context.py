@@ -26,6 +26,7 @@ ALERT_OPENINGS = (
     "Note: prior messages (",
     "(Note from the agent loop",
 )
+SUMMARY_OPENING = "Note: prior messages ("
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -245,6 +246,7 @@ class Conversation:
     tools: dict[str, dict[str, Any]]
     last_user: int = -1  # index of the latest message in which the user speaks, -1 if none
     memory: list[MemoryLine] = field(default_factory=list)  # core memory about the human, in order
+    summary: list[MemoryLine] = field(default_factory=list)  # lines of a summary of hidden messages
     known: dict[str, list[Fact]] = field(default_factory=dict)  # every fact in context by key, oldest first
 
     @property
@@ -360,6 +362,8 @@ def read_conversation(messages: list[dict[str, Any]], tools: dict[str, dict[str,
             lines = memory_lines(text)
             if not is_alert(text):  # a summary note or a warning is context, not core memory
                 conversation.memory.extend(lines)
+            elif text.lstrip().startswith(SUMMARY_OPENING):
+                conversation.summary.extend(lines)
             facts = [fact for line in lines if (fact := record(line.text))]
         elif index == conversation.last_user:
             continue  # the newest message is judged separately: is it new information?

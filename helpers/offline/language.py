@@ -62,7 +62,8 @@ SCHEDULED = re.compile(rf"^(?:now |still )?(?:on|for) (?P<date>{DATE.pattern})\W
 ATTRIBUTE_NOUNS = set(
     """name birthday job age address email number phone hometown nationality occupation profession surname
     nickname pronouns height weight salary major school university college employer colour color city
-    country team song film movie book food drink sport band artist show game language hobby""".split()
+    country team song film movie book food drink sport band artist show game language hobby code pin
+    password username""".split()
 )
 
 
@@ -81,8 +82,8 @@ def _key_for(np: str, verb: str, rest: str) -> tuple[str, str, bool]:
     scheduled = SCHEDULED.match(rest)
     if np and verb in ("is", "'s") and scheduled:  # "my trip to Rome is on June 12": one date at a time
         return np, scheduled.group("date"), True
-    if verb in ("is", "are", "'s") and words and words[0].isdigit():
-        return f"{lead}age", rest, True
+    if not np and verb in ("is", "are", "'s") and words and words[0].isdigit():
+        return "age", rest, True  # "The human is 34"; "the locker code is 4821" is no age
     if not np and verb == "is" and words and words[0] == "from":
         return "from", " ".join(words[1:]), True
     if not np and verb == "was" and words[:1] == ["born"]:

@@ -206,6 +206,7 @@ def answer_from_context(conversation: Conversation, question: Question) -> str |
     # Candidates ranked by words shared, then by fewest other words (the line most about it), then the latest.
     candidates = [(line.text, capitalised(second_person(line.text)) + "." if record(line.text) else f"My memory says: {line.text}")
                   for line in conversation.memory]
+    candidates += [(line.text, f"My summary of earlier messages says: {line.text}") for line in conversation.summary]
     candidates += [(text, f'You told me: "{text}"') for text in _earlier_user_texts(conversation)]
     candidates = [(text, answer) for text, answer in candidates if on_topic(question, text)]
     ranked = [((overlap(question.keywords, text), -len(keywords(text)), index), answer)
