@@ -39,7 +39,7 @@ from helpers.memory import AGENT_SYSTEM_PROMPT, CHAT_SYSTEM_PROMPT, new_memory
 from helpers.recall import Clock, ticking_clock
 from helpers.tokens import count_message, count_request
 
-# Tokens, the same for full_history and memgpt. The default conversations hold about 6,000 tokens once
+# Tokens, the same for full_history and memgpt. The default conversations hold about 5,000 tokens once
 # replied to, so a plain chat must drop its first sessions: memory has something to do.
 DEFAULT_CONTEXT_WINDOW = 4096
 
