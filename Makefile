@@ -7,10 +7,12 @@ else
 BIN := $(VENV)/bin
 endif
 PY := $(BIN)/python
+# Creates .venv and installs into it, with uv when it can, else pip; versions from requirements.lock.
+SETUP := $(PYTHON) scripts/setup_venv.py
 # Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test screenshots notebooks bench clean
+.PHONY: lab test lock screenshots notebooks bench clean
 
 ## lab: set up .venv if needed, then open the course in JupyterLab
 lab: $(VENV)/.installed
@@ -20,6 +22,11 @@ lab: $(VENV)/.installed
 ## (plus tests/browser, the course in JupyterLab in headless Chromium, when Chromium is installed)
 test: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest
+
+## lock: re-resolve requirements.lock after a change to requirements*.txt or pyproject.toml
+## (keeps the pins that still fit; `make lock UPGRADE=1` takes the newest allowed versions)
+lock:
+	$(SETUP) lock $(if $(UPGRADE),--upgrade)
 
 ## screenshots: re-take docs/chat.png, the chat of notebook 04 in JupyterLab (needs Chromium)
 screenshots: $(VENV)/.installed-dev
@@ -35,18 +42,15 @@ bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_memgpt.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_context.py
 
-$(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "memory-lab needs Python 3.10 or newer; found " + sys.version.split()[0])'
-	$(PYTHON) -m venv $(VENV)
-
-# Reinstall only when a requirements file changed (the stamp is older than it).
-$(VENV)/.installed: requirements.txt pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# Reinstall only when the requirements or the lock changed (the stamp is older than them).
+$(VENV)/.installed: requirements.txt requirements.lock pyproject.toml
+	$(SETUP) install requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@touch $@
+# requirements-dev.txt includes requirements.txt, so this install covers `make lab` too.
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt requirements.lock pyproject.toml
+	$(SETUP) install requirements-dev.txt
+	@touch $(VENV)/.installed $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
