@@ -9,6 +9,8 @@ endif
 PY := $(BIN)/python
 # Creates .venv and installs into it, with uv when it can, else pip; versions from requirements.lock.
 SETUP := $(PYTHON) scripts/setup_venv.py
+# Test workers: one per core, at most four (`make test WORKERS=0` runs in one process).
+WORKERS ?= auto
 # Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
@@ -18,10 +20,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks $(ROOT_FLAG)
 
-## test: set up .venv if needed, then run unit tests and every notebook, offline
+## test: set up .venv if needed, then run unit tests and every notebook, offline, on every core
 ## (plus tests/browser, the course in JupyterLab in headless Chromium, when Chromium is installed)
 test: $(VENV)/.installed-dev
-	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest
+	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest -n $(WORKERS) --maxprocesses 4 -rfEs
 
 ## lock: re-resolve requirements.lock after a change to requirements*.txt or pyproject.toml
 ## (keeps the pins that still fit; `make lock UPGRADE=1` takes the newest allowed versions)
