@@ -14,7 +14,7 @@ WORKERS ?= auto
 # Jupyter refuses to start as root (e.g. in a container) unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: lab test lock screenshots notebooks bench clean
+.PHONY: lab test test-live lock screenshots notebooks bench clean
 
 ## lab: set up .venv if needed, then open the course in JupyterLab
 lab: $(VENV)/.installed
@@ -24,6 +24,10 @@ lab: $(VENV)/.installed
 ## (plus tests/browser, the course in JupyterLab in headless Chromium, when Chromium is installed)
 test: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest -n $(WORKERS) --maxprocesses 4 -rfEs
+
+## test-live: run every notebook against your model (OPENAI_API_KEY or OPENAI_BASE_URL); errors fail
+test-live: $(VENV)/.installed-dev
+	$(PY) scripts/test_live.py
 
 ## lock: re-resolve requirements.lock after a change to requirements*.txt or pyproject.toml
 ## (keeps the pins that still fit; `make lock UPGRADE=1` takes the newest allowed versions)
