@@ -1,5 +1,5 @@
 """The set-up: the lock matches the requirements and pins what this venv runs, the installer picks
-uv or pip and pins with the lock."""
+uv or pip and pins with the lock, and the CI workflow runs the README's `make test` with Chromium."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import yaml
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -213,3 +214,39 @@ def test_without_uv_on_path_uv_is_pip_installed_into_the_venv_first(project: Pat
     assert setup_venv.find_uv(python, {"PATH": ""}) == [str(python), "-m", "uv"]
     calls = Path(f"{python}.log").read_text().splitlines()
     assert calls[-1].split() == ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", setup_venv.UV_REQUIREMENT]
+
+
+# --- CI -----------------------------------------------------------------------------------------------
+
+
+def readme_test_command() -> str:
+    """The README's command that runs the tests (in its "Two commands" block)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line.split("#")[0].strip() for line in readme.splitlines() if line.startswith("make test")]
+    assert commands, "the README shows no `make test` line"
+    return commands[0]
+
+
+def test_the_github_workflow_runs_the_readme_make_test_with_chromium() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert {"push", "pull_request"} <= set(triggers)
+    command = readme_test_command()
+    jobs = [job for job in workflow["jobs"].values()
+            if any(step.get("run", "").strip() == command for step in job["steps"])]
+    assert jobs, f"no job runs the README's `{command}`"
+    job = jobs[0]
+    runs = [step.get("run", "") for step in job["steps"]]
+    install = next((i for i, run in enumerate(runs) if re.search(r"apt-get install .*\bchromium\b", run)), None)
+    assert install is not None, "the make-test job does not install Chromium"
+    assert install < runs.index(command), "Chromium is installed after the tests ran"
+    assert any(step.get("uses", "").startswith("actions/checkout@") for step in job["steps"])
+    test_step = job["steps"][runs.index(command)]
+    assert str(test_step.get("env", {}).get("CI", "true")).lower() == "true", "a skipped browser suite must fail CI"
+    image = str(job.get("container", ""))
+    assert image.startswith(f"python:{setup_venv.minimum_python()}"), f"CI should test the lowest Python: {image}"
+
+
+def test_ci_run_calls_make_test() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", script, re.M), ".ci/run must run the README's `make test`"
