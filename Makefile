@@ -42,11 +42,13 @@ screenshots: $(VENV)/.installed-dev
 notebooks: $(VENV)/.installed
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/run_notebooks.py notebooks/*.ipynb
 
-## bench: print timing figures (agent steps, import time, archival search and insert, the context window)
+## bench: print timing figures (agent steps, import time, archival search and insert, the context
+## window, and the set-up itself: pip against uv into fresh venvs, no cache; a couple of minutes)
 bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_memgpt.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_context.py
+	$(PY) scripts/bench_setup.py
 
 # Reinstall only when the requirements or the lock changed (the stamp is older than them).
 $(VENV)/.installed: requirements.txt requirements.lock pyproject.toml
