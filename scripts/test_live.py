@@ -99,18 +99,23 @@ def error_line(report: str) -> str:
     return chosen[:160]
 
 
+def plural(count: int, word: str) -> str:
+    """'1 cell', '2 cells'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def summary(junit: Path) -> list[str]:
     """One line per notebook (cells, seconds, ok or the first failure), then the count."""
     if not junit.exists():
         return ["test-live: pytest wrote no results (see its output above)"]
     found = results(junit)
     lines = [
-        f"  {name}: {result.cells} cells, {result.seconds:.1f} s, "
+        f"  {name}: {plural(result.cells, 'cell')}, {result.seconds:.1f} s, "
         + (f"FAILED at {result.failures[0]}" if result.failures else "ok")
         for name, result in sorted(found.items())
     ]
     good = sum(1 for result in found.values() if not result.failures)
-    return [*lines, f"test-live: {good} of {len(found)} notebooks ran without an error"]
+    return [*lines, f"test-live: {good} of {plural(len(found), 'notebook')} ran without an error"]
 
 
 def main(argv: list[str], env: dict[str, str] | None = None, root: Path = ROOT) -> int:
@@ -124,7 +129,7 @@ def main(argv: list[str], env: dict[str, str] | None = None, root: Path = ROOT) 
     where = found["OPENAI_BASE_URL"] or "OpenAI"
     model = found["OPENAI_MODEL"] or "gpt-4o-mini (the default; set OPENAI_MODEL to change it)"
     notebooks = argv or sorted(str(path.relative_to(root)) for path in (root / "notebooks").glob("*.ipynb"))
-    print(f"test-live: {len(notebooks)} notebooks against {where}, {model} (errors fail; outputs not compared)")
+    print(f"test-live: {plural(len(notebooks), 'notebook')} against {where}, {model} (errors fail; outputs not compared)")
     env.pop("MEMORY_LAB_OFFLINE", None)
     with tempfile.TemporaryDirectory() as scratch:
         junit = Path(scratch) / "live.xml"

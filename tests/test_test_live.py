@@ -70,28 +70,38 @@ def notebook(path: Path, cells: list[tuple[str, str]]) -> None:
     nbformat.write(book, path)
 
 
-def test_a_live_run_reaches_the_notebooks_with_the_live_settings_and_sums_up(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_summary_has_a_line_per_notebook(tmp_path: Path) -> None:
+    junit = tmp_path / "r.xml"
+    junit.write_text(
+        '<testsuites><testsuite>'
+        '<testcase classname="notebooks.01_plain_chat.ipynb" name="Cell 0" time="1.5"/>'
+        '<testcase classname="notebooks.01_plain_chat.ipynb" name="Cell 1" time="0.5"/>'
+        '<testcase classname="notebooks.02_x.ipynb" name="Cell 0" time="2"><failure message="Notebook cell '
+        'execution failed">#x1B[94mCell 0: Cell execution caused an exception\n'
+        '#x1B[31mAPIConnectionError#x1B[39m: Connection error.</failure></testcase>'
+        '</testsuite></testsuites>', encoding="utf-8")
+    assert test_live.summary(junit) == [
+        "  01_plain_chat.ipynb: 2 cells, 2.0 s, ok",
+        "  02_x.ipynb: 1 cell, 2.0 s, FAILED at Cell 0: APIConnectionError: Connection error.",
+        "test-live: 1 of 2 notebooks ran without an error",
+    ]
+
+
+def test_a_live_run_reaches_the_notebooks_with_the_live_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """In a scratch copy of the project (its conftest.py forces offline, its pyproject.toml is strict),
-    the run must still see OPENAI_BASE_URL in the kernel, ignore stale outputs, and fail on an error."""
+    the kernel must still see OPENAI_BASE_URL, a stale output must not matter, and an error must fail."""
     for name in ("conftest.py", "pyproject.toml"):
         shutil.copyfile(ROOT / name, tmp_path / name)
     (tmp_path / "notebooks").mkdir()
-    notebook(tmp_path / "notebooks" / "a_probe.ipynb", [
+    notebook(tmp_path / "notebooks" / "probe.ipynb", [
         ("import os\nassert 'MEMORY_LAB_OFFLINE' not in os.environ\nprint(os.environ['OPENAI_BASE_URL'])",
          "an output from another run\n"),
         ("from helpers.backend import backend_name\nassert backend_name() == 'custom', backend_name()", ""),
-    ])
-    notebook(tmp_path / "notebooks" / "b_fails.ipynb", [
-        ("answer = 42", ""),
         ("raise ValueError('the model said no')", ""),
     ])
     code = test_live.main([], env=clean_env(OPENAI_BASE_URL=NOWHERE, OPENAI_MODEL="tiny"), root=tmp_path)
     out = capsys.readouterr().out
     assert code == 1, out
-    assert f"2 notebooks against {NOWHERE}, tiny" in out
-    lines = {line.strip().split(":")[0]: line.strip() for line in out.splitlines() if line.startswith("  ")}
-    assert lines["a_probe.ipynb"].endswith(", ok"), lines
-    assert lines["b_fails.ipynb"].endswith("FAILED at Cell 1: ValueError: the model said no"), lines
-    assert "test-live: 1 of 2 notebooks ran without an error" in out
+    assert f"1 notebook against {NOWHERE}, tiny" in out
+    assert "  probe.ipynb: 3 cells, " in out and "FAILED at Cell 2: ValueError: the model said no" in out, out
+    assert "test-live: 0 of 1 notebook ran without an error" in out
