@@ -129,7 +129,8 @@ def main(argv: list[str], env: dict[str, str] | None = None, root: Path = ROOT) 
     where = found["OPENAI_BASE_URL"] or "OpenAI"
     model = found["OPENAI_MODEL"] or "gpt-4o-mini (the default; set OPENAI_MODEL to change it)"
     notebooks = argv or sorted(str(path.relative_to(root)) for path in (root / "notebooks").glob("*.ipynb"))
-    print(f"test-live: {plural(len(notebooks), 'notebook')} against {where}, {model} (errors fail; outputs not compared)")
+    count = plural(len(notebooks), "notebook")
+    print(f"test-live: {count} against {where}, {model} (errors fail; outputs not compared)")
     env.pop("MEMORY_LAB_OFFLINE", None)
     with tempfile.TemporaryDirectory() as scratch:
         junit = Path(scratch) / "live.xml"

@@ -104,7 +104,8 @@ def run_users(folder: Path, holds: list[float]) -> list[tuple[str, int]]:
         for hold in holds
     ]
     assert [process.wait(timeout=60) for process in processes] == [0] * len(holds)
-    return [(event, int(pid)) for event, pid in (line.split() for line in (folder / "events.log").read_text().splitlines())]
+    lines = (folder / "events.log").read_text().splitlines()
+    return [(event, int(pid)) for event, pid in (line.split() for line in lines)]
 
 
 def test_start_once_starts_one_service_for_all_and_stops_it_after_the_last_user(tmp_path: Path) -> None:

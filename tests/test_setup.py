@@ -213,7 +213,8 @@ def test_without_uv_on_path_uv_is_pip_installed_into_the_venv_first(project: Pat
     python = setup_venv.venv_python(project / ".venv")
     assert setup_venv.find_uv(python, {"PATH": ""}) == [str(python), "-m", "uv"]
     calls = Path(f"{python}.log").read_text().splitlines()
-    assert calls[-1].split() == ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", setup_venv.UV_REQUIREMENT]
+    wanted = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", setup_venv.UV_REQUIREMENT]
+    assert calls[-1].split() == wanted
 
 
 # --- CI -----------------------------------------------------------------------------------------------

@@ -87,7 +87,9 @@ def test_the_summary_has_a_line_per_notebook(tmp_path: Path) -> None:
     ]
 
 
-def test_a_live_run_reaches_the_notebooks_with_the_live_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_live_run_reaches_the_notebooks_with_the_live_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """In a scratch copy of the project (its conftest.py forces offline, its pyproject.toml is strict),
     the kernel must still see OPENAI_BASE_URL, a stale output must not matter, and an error must fail."""
     for name in ("conftest.py", "pyproject.toml"):
