@@ -23,7 +23,7 @@ lab: $(VENV)/.installed
 ## test: set up .venv if needed, then run unit tests and every notebook, offline, on every core
 ## (plus tests/browser, the course in JupyterLab in headless Chromium, when Chromium is installed)
 test: $(VENV)/.installed-dev
-	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest -n $(WORKERS) --maxprocesses 4 -rfEs
+	MEMORY_LAB_OFFLINE=1 $(PY) -m pytest -n $(WORKERS) --maxprocesses 4
 
 ## test-live: run every notebook against your model (OPENAI_API_KEY or OPENAI_BASE_URL); errors fail
 test-live: $(VENV)/.installed-dev

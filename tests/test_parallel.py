@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -129,3 +130,30 @@ def test_start_once_starts_again_once_the_service_was_stopped_or_its_owner_died(
     events = run_users(tmp_path, [0.0])
     assert [event for event, _ in events].count("start") == 3, events
     assert [event for event, _ in events].count("stop") == 3, events
+
+
+BROWSER_TESTS = '''
+import pytest
+
+
+def test_records_a_timing(timings):
+    timings["07"] = 1.25
+
+
+def test_skips():
+    pytest.skip("no browser today")
+'''
+
+
+def test_browser_figures_and_the_ci_skip_check_reach_the_summary_from_workers(tmp_path: Path) -> None:
+    """With workers, the browser suite's timings are printed and, under CI, a skipped browser test fails."""
+    (tmp_path / "tests" / "browser").mkdir(parents=True)
+    shutil.copyfile(ROOT / "conftest.py", tmp_path / "conftest.py")
+    shutil.copyfile(ROOT / "tests" / "browser" / "conftest.py", tmp_path / "tests" / "browser" / "conftest.py")
+    (tmp_path / "tests" / "browser" / "test_fake.py").write_text(BROWSER_TESTS, encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-p", "xdist.plugin", "-n", "2", "-p", "no:cacheprovider", "-rfEs"]
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env={**env, "CI": "true"})
+    assert run.returncode == 1, run.stdout
+    assert "no browser today; under CI (CI=true) or for screenshots the browser suite must run" in run.stdout
+    assert "browser suite: 07 1.2 s; sum 1.2 s" in run.stdout, run.stdout

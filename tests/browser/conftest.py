@@ -2,7 +2,7 @@
 
 One JupyterLab server (loopback, token, throwaway config/data/settings/workspace/runtime dirs) serves
 the whole run, shared by the test workers; each worker drives its own headless Chromium. Without
-Chromium the suite skips, saying why (`make test` lists skip reasons); under CI (CI=true) a skipped
+Chromium the suite skips, saying why (pytest lists skip reasons: -rs is in addopts); under CI (CI=true) a skipped
 browser test fails the run instead.
 """
 
