@@ -98,7 +98,7 @@ SERVICE_USER = textwrap.dedent('''
     spec = importlib.util.spec_from_file_location("root_conftest", sys.argv[1])
     root_conftest = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(root_conftest)
-    folder, hold = Path(sys.argv[2]), float(sys.argv[3])
+    folder, hold, users = Path(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 
     def note(event):
         with open(folder / "events.log", "a") as log:
@@ -111,19 +111,21 @@ SERVICE_USER = textwrap.dedent('''
 
     with root_conftest.shared_service("svc", start, folder) as info:
         note(f"use-from-{info['by']}")
+        deadline = time.monotonic() + 30  # wait until every user is in, so that they overlap
+        while (folder / "events.log").read_text().count("use-from") < users and time.monotonic() < deadline:
+            time.sleep(0.02)
         time.sleep(hold)
         note("done")
 ''')
 
 
 def run_users(folder: Path, holds: list[float]) -> list[tuple[str, int]]:
-    """Run one process per hold time, at once, each using the shared service; return the events."""
+    """Run one process per hold time, at once, each using the shared service until all are in, then
+    for its hold time; return the events."""
     script = folder / "user.py"
     script.write_text(SERVICE_USER, encoding="utf-8")
-    processes = [
-        subprocess.Popen([sys.executable, str(script), str(ROOT / "conftest.py"), str(folder), str(hold)])
-        for hold in holds
-    ]
+    command = [sys.executable, str(script), str(ROOT / "conftest.py"), str(folder)]
+    processes = [subprocess.Popen([*command, str(hold), str(len(holds))]) for hold in holds]
     assert [process.wait(timeout=60) for process in processes] == [0] * len(holds)
     lines = (folder / "events.log").read_text().splitlines()
     return [(event, int(pid)) for event, pid in (line.split() for line in lines)]
