@@ -62,6 +62,7 @@ def pytest_command(notebooks: list[str], junit: Path) -> list[str]:
         sys.executable, "-m", "pytest", *notebooks,
         "-o", "addopts=",  # drop the strict --nbval and the sanitizer from pyproject.toml
         "--noconftest",
+        "-p", "nbval.plugin",  # the one plugin needed (main() turns autoloading off)
         "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={CELL_TIMEOUT_S}",
         "-p", "no:cacheprovider", "-q", f"--junitxml={junit}",
     ]
@@ -132,6 +133,7 @@ def main(argv: list[str], env: dict[str, str] | None = None, root: Path = ROOT) 
     count = plural(len(notebooks), "notebook")
     print(f"test-live: {count} against {where}, {model} (errors fail; outputs not compared)")
     env.pop("MEMORY_LAB_OFFLINE", None)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the suite's other plugins only slow the start
     with tempfile.TemporaryDirectory() as scratch:
         junit = Path(scratch) / "live.xml"
         started = time.monotonic()
