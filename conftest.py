@@ -1,9 +1,9 @@
 """Root pytest configuration: the whole suite runs against the offline tutor model.
 
-`make test` runs the suite on several workers (pytest-xdist, `-n auto`). Two things here make that
-safe: every notebook's cells stay together on one worker, in order (they share one kernel), and
-`start_once` lets a slow service (the JupyterLab server of tests/browser) be started once for the
-whole run and shared by every worker.
+`make test` runs the suite on several workers (pytest-xdist, `-n auto`). What here makes that safe
+and quick: every notebook's cells stay together on one worker, in order (they share one kernel);
+tests marked `slow` are handed out first; and `start_once` lets a slow service (the JupyterLab
+server of tests/browser) be started once for the whole run and shared by every worker.
 """
 
 from __future__ import annotations
@@ -27,6 +27,13 @@ def notebook_scope(nodeid: str) -> str:
     """The unit of work a worker takes: a whole notebook for nbval's cells, else the single test."""
     path = nodeid.split("::", 1)[0]
     return path if path.endswith(".ipynb") else nodeid
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` first (otherwise in order): on several workers, a long test that starts
+    last keeps one worker busy while the others wait."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # A stand-in for nbval in a scratch project: each *.ipynb file holds cells that must run in order in
@@ -60,6 +62,7 @@ def test_skips():
 '''
 
 
+@pytest.mark.slow
 def test_under_workers_notebooks_stay_whole_and_browser_checks_reach_the_summary(tmp_path: Path) -> None:
     """One `pytest -n 2 -rfEs` run under CI on a scratch project (the real conftest.py files, fake
     notebooks, plain tests, fake browser tests): each notebook's cells ran on one worker, in order,
@@ -131,6 +134,7 @@ def run_users(folder: Path, holds: list[float]) -> list[tuple[str, int]]:
     return [(event, int(pid)) for event, pid in (line.split() for line in lines)]
 
 
+@pytest.mark.slow
 def test_start_once_starts_one_service_for_all_and_stops_it_after_the_last_user(tmp_path: Path) -> None:
     events = run_users(tmp_path, [0.1, 0.6])
     starts = [pid for event, pid in events if event == "start"]
@@ -142,6 +146,7 @@ def test_start_once_starts_one_service_for_all_and_stops_it_after_the_last_user(
     assert [pid for event, pid in events if event == "stop"] == [owner]
 
 
+@pytest.mark.slow
 def test_start_once_starts_its_own_when_the_owner_recorded_is_gone(tmp_path: Path) -> None:
     run_users(tmp_path, [0.0])
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)

@@ -87,6 +87,7 @@ def test_the_summary_has_a_line_per_notebook(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_live_run_reaches_the_notebooks_with_the_live_settings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
