@@ -211,12 +211,18 @@ def open_lab(learner: dict[str, Any], workspace: str) -> Any:
     """The learner's tab on JupyterLab, with the app object ready: loaded once, in a new workspace
     named after the first notebook it serves, then reused for the next notebooks (loading JupyterLab
     costs about as much as running a notebook); a tab left unfit is replaced by a new one."""
+    from playwright.sync_api import Error as PlaywrightError
+
     page = learner["tab"]
-    if page is not None and not page.is_closed() and page.evaluate(TAB_READY_JS):
-        return page
     if page is not None:
+        try:
+            if not page.is_closed() and page.evaluate(TAB_READY_JS):
+                return page
+            page.goto("about:blank")  # leave JupyterLab before closing the tab (see close_tab)
+        except PlaywrightError:
+            pass  # a broken tab is replaced like an unfit one
         learner["tab"] = None
-        close_tab(page, workspace)
+        page.close()
     page = learner["tab"] = learner["context"].new_page()
     url = f"{learner['lab']['url']}/lab/workspaces/{workspace}"
     login = f"?token={learner['lab']['token']}"
