@@ -1,8 +1,9 @@
 """Browser tests: the course in JupyterLab, in headless Chromium, as a learner sees it.
 
-One JupyterLab server (loopback, token, throwaway config/data/settings/workspace/runtime dirs) and one
-Chromium serve the whole suite. Without Chromium the suite skips with one clear line; under CI
-(CI=true) a skipped browser suite fails the run instead.
+One JupyterLab server (loopback, token, throwaway config/data/settings/workspace/runtime dirs) serves
+the whole run, shared by the test workers; each worker drives its own headless Chromium. Without
+Chromium the suite skips, saying why (pytest lists skip reasons: -rs is in addopts); under CI (CI=true) a skipped
+browser test fails the run instead.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERVER_START_TIMEOUT_S = 60.0
+_TIMINGS = pytest.StashKey[dict[str, float]]()  # seconds per step of the browser suite, in this process
 SERVER_STOP_TIMEOUT_S = 10.0
 
 # JupyterLab user settings written into the throwaway settings dir (plugin id -> file contents).
@@ -95,36 +97,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
 
 
-def skipped_browser_tests(config: pytest.Config) -> list[str]:
-    """The ids of the browser tests this run skipped."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    reports = reporter.stats.get("skipped", []) if reporter is not None else []
-    return [report.nodeid for report in reports if is_browser_test(report.nodeid)]
+TIMINGS_PROPERTY = "timings: browser suite"  # printed by the root conftest.py at the end of the run
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Under CI (or for screenshots), a browser suite that did not run fails the whole run."""
-    if must_run() and skipped_browser_tests(session.config) and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Give the browser suite's timings, or say in one line that it did not run, and why."""
-    steps = config.stash.get(_TIMINGS, {})
-    if steps:
-        figures = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
-        terminalreporter.write_line(f"browser suite: {figures}; total {sum(steps.values()):.1f} s")
-    skipped = skipped_browser_tests(config)
-    if not skipped:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """What a browser test's reports carry. With several workers (pytest-xdist) reports are all that
+    reaches the process printing the summary, so the checks and figures travel in them:
+    - under CI (or for screenshots) a skipped browser test is a failure, saying why it skipped;
+    - the teardown report carries the timings so far (server start, each notebook)."""
+    outcome = yield
+    if not is_browser_test(item.nodeid):
         return
-    if must_run():
-        terminalreporter.write_line(
-            f"FAILED: {len(skipped)} browser test(s) skipped, but under CI (or for screenshots) they must run",
-            red=True, bold=True,
-        )
-    else:
-        reason = unavailable_reason() or "see the skip reasons with pytest -rs"
-        terminalreporter.write_line(f"browser tests skipped: {reason}", yellow=True, bold=True)
+    report = outcome.get_result()
+    if report.skipped and must_run() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{reason}; under CI (CI=true) or for screenshots the browser suite must run"
+    if call.when == "teardown":
+        report.user_properties.append((TIMINGS_PROPERTY, dict(item.config.stash.get(_TIMINGS, {}))))
 
 
 def notebook_files() -> list[str]:
@@ -150,9 +141,6 @@ def paths() -> dict[str, Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return {"notebooks": NOTEBOOKS, "artifacts": ARTIFACTS, "chat_screenshot": CHAT_SCREENSHOT,
             "chat_notebook": chat_notebook()}
-
-
-_TIMINGS = pytest.StashKey[dict[str, float]]()
 
 
 @pytest.fixture(scope="session")
@@ -225,12 +213,41 @@ def stop_server(process: subprocess.Popen[bytes], base: str, token: str) -> None
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory, timings: dict[str, float]) -> Iterator[dict[str, str]]:
-    """A JupyterLab server on the course's notebooks: {"url": ..., "token": ...}."""
+def lab(
+    start_once: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory, timings: dict[str, float]
+) -> Iterator[dict[str, str]]:
+    """A JupyterLab server on the course's notebooks: {"url": ..., "token": ...}.
+
+    One server for the whole run: with several test workers (`make test`), the first worker that
+    needs it starts it and the others share it (see `start_once` in the root conftest.py)."""
     reason = unavailable_reason()
     if reason is not None:  # only under CI: elsewhere the tests were marked skipped at collection
         pytest.fail(f"the browser suite must run here (CI=true or screenshots), but: {reason}", pytrace=False)
     home = tmp_path_factory.mktemp("jupyterlab")
+
+    def start() -> tuple[dict[str, str], Callable[[], None]]:
+        started = time.monotonic()
+        process, base, token, log = start_server(home)
+
+        def stop() -> None:
+            stop_server(process, base, token)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log, ARTIFACTS / "jupyterlab.log")
+
+        try:
+            wait_until_up(base, token, process, log)
+        except BaseException:
+            stop()
+            raise
+        timings["server start"] = time.monotonic() - started
+        return {"url": base, "token": token}, stop
+
+    with start_once("jupyterlab", start) as server:
+        yield server
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str, str, Path]:
+    """Start JupyterLab on a loopback port with throwaway dirs under `home`; return it, its URL, token, log."""
     dirs = {name: home / name for name in ("config", "data", "settings", "workspaces", "runtime", "checkpoints")}
     for path in dirs.values():
         path.mkdir()
@@ -261,17 +278,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory, timings: dict[str, float]) -> 
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    started = time.monotonic()
     with open(log, "wb") as log_file:
         process = subprocess.Popen(command, env=env, cwd=NOTEBOOKS, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(base, token, process, log)
-        timings["server start"] = time.monotonic() - started
-        yield {"url": base, "token": token}
-    finally:
-        stop_server(process, base, token)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(log, ARTIFACTS / "jupyterlab.log")
+    return process, base, token, log
 
 
 @pytest.fixture(scope="session")

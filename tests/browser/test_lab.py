@@ -140,12 +140,16 @@ def run_notebook(page: Any, name: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def close_notebook(page: Any, name: str, panel_id: str) -> None:
-    """Shut the notebook's kernel down, close it unsaved, close the tab."""
+    """Shut the notebook's kernel down and close it unsaved; the tab stays for the next notebook."""
     closing = {"id": panel_id, "timeoutMs": KERNEL_IDLE_TIMEOUT_MS}
+    step(name, "closing the notebook", lambda: page.evaluate(SHUTDOWN_JS, closing))
+
+
+def close_tab(page: Any, name: str) -> None:
+    """Leave JupyterLab, then close the tab."""
     try:
-        step(name, "closing the notebook", lambda: page.evaluate(SHUTDOWN_JS, closing))
-        # Leave JupyterLab before closing the tab: closing a page that is still loading or talking
-        # to the server can hang Playwright (seen here with Debian's Chromium); `goto` has a timeout.
+        # Closing a page that is still loading or talking to the server can hang Playwright (seen
+        # here with Debian's Chromium); `goto` has a timeout.
         step(name, "leaving the page", lambda: page.goto("about:blank"))
     finally:
         page.close()
@@ -166,11 +170,11 @@ def cell_problems(name: str, cell: dict[str, Any]) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def learner(
     browser: Any, lab: dict[str, str], paths: dict[str, Any], timings: dict[str, float]
 ) -> Iterator[dict[str, Any]]:
-    """A learner's browser profile for JupyterLab (each tab logs in with the token), plus where results go.
+    """A learner's browser profile for JupyterLab (its tab logs in with the token), plus where results go.
 
     Any request that would change a file (save, rename, delete, restore a checkpoint) is refused and
     recorded in "writes": the run must not touch the course's files (autosave is off in the
@@ -188,15 +192,38 @@ def learner(
             route.abort()
 
     context.route("**/api/contents/**", refuse_writes)
+    state = {"context": context, "lab": lab, "paths": paths, "timings": timings, "writes": writes, "tab": None}
     try:
-        yield {"context": context, "lab": lab, "paths": paths, "timings": timings, "writes": writes}
+        yield state
     finally:
-        context.close()
+        try:
+            if state["tab"] is not None:
+                close_tab(state["tab"], "JupyterLab")
+        finally:
+            context.close()
+
+
+# The tab is fit for the next notebook: JupyterLab is up, no notebook left open, no dialog showing.
+TAB_READY_JS = """() => !!window.jupyterapp && !document.querySelector('.jp-NotebookPanel, .jp-Dialog')"""
 
 
 def open_lab(learner: dict[str, Any], workspace: str) -> Any:
-    """A new tab on JupyterLab, in its own empty workspace, with the app object ready."""
-    page = learner["context"].new_page()
+    """The learner's tab on JupyterLab, with the app object ready: loaded once, in a new workspace
+    named after the first notebook it serves, then reused for the next notebooks (loading JupyterLab
+    costs about as much as running a notebook); a tab left unfit is replaced by a new one."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = learner["tab"]
+    if page is not None:
+        try:
+            if not page.is_closed() and page.evaluate(TAB_READY_JS):
+                return page
+            page.goto("about:blank")  # leave JupyterLab before closing the tab (see close_tab)
+        except PlaywrightError:
+            pass  # a broken tab is replaced like an unfit one
+        learner["tab"] = None
+        page.close()
+    page = learner["tab"] = learner["context"].new_page()
     url = f"{learner['lab']['url']}/lab/workspaces/{workspace}"
     login = f"?token={learner['lab']['token']}"
     step(workspace, f"loading {url}", lambda: page.goto(url + login, wait_until="domcontentloaded"))
