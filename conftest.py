@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,13 @@ import pytest
 # Set before any test or notebook kernel starts, so a learner's .env with a real
 # key never makes `make test` call a paid API. Kernels inherit this environment.
 os.environ["MEMORY_LAB_OFFLINE"] = "1"
+# Each test process (and the notebook kernels and JupyterLab it starts) keeps agents in a folder of
+# its own (helpers.store.default_database_path), never in the project's .memory-lab/, and never in a
+# folder another worker is writing at the same time.
+os.environ["MEMORY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="memory-lab-data-")
+
+# The store tests' fixtures (a throwaway PostgreSQL, a store of each kind), for every test file.
+pytest_plugins = ["tests.store_fixtures"]
 
 
 def notebook_scope(nodeid: str) -> str:

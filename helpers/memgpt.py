@@ -19,7 +19,7 @@ import inspect
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import openai
@@ -44,6 +44,9 @@ from helpers.memory import MEMORY_IS_DATA, find_copied, render_block
 from helpers.paging import how_many, paginate
 from helpers.recall import Clock, RecallEntry, format_recall_results, new_recall, recall_add, recall_search, utc_now
 from helpers.tool_schema import function_tool
+
+if TYPE_CHECKING:
+    from helpers.store import Store
 
 Embedder = Callable[[list[str]], np.ndarray]
 
@@ -467,10 +470,16 @@ def memgpt_step(
     max_steps: int = 10,
     now: Clock = utc_now,
     on_event: Callable[[Event], None] | None = None,
+    store: Store | None = None,
 ) -> str:
-    """Handle one user message in at most `max_steps` model calls; return what the agent sent the user."""
+    """Handle one user message in at most `max_steps` model calls; return what the agent sent the user.
+
+    With a `store`, the step is saved there at its end, in one transaction: all of it or nothing.
+    """
     if max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
+    if store is not None:
+        functions = store.tools_for(agent, functions)  # checks the agent is in the store; may search there
     functions = functions or MEMGPT_FUNCTIONS
     # Each model: the argument, else the agent's setting, else the backend's default (.env read once per step).
     backend = backend_name()
@@ -532,4 +541,6 @@ def memgpt_step(
         report({"type": "stopped", "call": max_steps,
                 "content": f"(Stopped after {model_calls(max_steps)}: raise max_steps if the agent needs more.)"})
     fit_window(client, agent, tools, model=model, moment=moment, call=call, report=report)  # left within its window
+    if store is not None:
+        store.save(agent)
     return "\n".join(sent)
