@@ -129,9 +129,9 @@ def chat_notebook() -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run a test with a `notebook` argument once per notebook, except 04 (it has its own test)."""
+    """Run a test with a `notebook` argument once per notebook, except 04 and 09 (they have their own tests)."""
     if "notebook" in metafunc.fixturenames:
-        names = [name for name in notebook_files() if name != chat_notebook()]
+        names = [name for name in notebook_files() if name != chat_notebook() and not name.startswith("09")]
         metafunc.parametrize("notebook", names)
 
 

@@ -340,3 +340,55 @@ def test_chat_in_notebook_04(learner: dict[str, Any]) -> None:
         raise
     finally:
         close_notebook(page, where, panel_id)
+
+
+RESTART_KERNEL_JS = """async ({id, timeoutMs}) => { %s %s
+  await within(panel.sessionContext.session.kernel.restart(), 'restarting the kernel');
+}""" % (FIND_PANEL, WITHIN)
+
+# Ask the kernel something without adding to its execution count (store_history: false).
+KERNEL_SAYS_JS = """async ({id, code, timeoutMs}) => { %s %s
+  const future = panel.sessionContext.session.kernel.requestExecute({code, store_history: false});
+  let text = '';
+  future.onIOPub = msg => { if (msg.header.msg_type === 'stream') text += msg.content.text; };
+  await within(future.done, 'running ' + code);
+  return text;
+}""" % (FIND_PANEL, WITHIN)
+
+RUN_CELL_JS = """async ({id, index, timeoutMs}) => { %s %s
+  window.jupyterapp.shell.activateById(id);
+  panel.content.activeCellIndex = index;
+  return await within(window.jupyterapp.commands.execute('notebook:run-cell'), 'running the cell');
+}""" % (FIND_PANEL, WITHIN)
+
+
+def test_agent_in_notebook_09_survives_a_kernel_restart(learner: dict[str, Any]) -> None:
+    """Notebook 09 runs clean; then the kernel is restarted for real (every variable gone), the cell
+    that loads the agent from its store runs alone in the fresh kernel, and the agent knows the name."""
+    where = next((path.name for path in sorted(learner["paths"]["notebooks"].glob("09_*.ipynb"))), None)
+    if where is None:
+        pytest.fail(f"no notebook 09 in {learner['paths']['notebooks']}", pytrace=False)
+    page, panel_id = checked_notebook(learner, where)
+    started = time.monotonic()
+    try:
+        ask = {"id": panel_id, "code": "print('agent' in globals())", "timeoutMs": KERNEL_IDLE_TIMEOUT_MS}
+        assert step(where, "asking the kernel", lambda: page.evaluate(KERNEL_SAYS_JS, ask)).strip() == "True"
+        restarting = {"id": panel_id, "timeoutMs": KERNEL_IDLE_TIMEOUT_MS}
+        step(where, "restarting the kernel", lambda: page.evaluate(RESTART_KERNEL_JS, restarting))
+        wait_idle(page, where, panel_id, "waiting for the restarted kernel")
+        after = step(where, "asking the restarted kernel", lambda: page.evaluate(KERNEL_SAYS_JS, ask)).strip()
+        assert after == "False", f"{where}: after the restart the kernel still has `agent` ({after!r})"
+        cells = step(where, "reading the cells", lambda: page.evaluate(CELLS_JS, panel_id))
+        restart_cell = next((c for c in cells if c["firstLine"].startswith("# After a kernel restart")), None)
+        assert restart_cell, f"{where}: no cell starting '# After a kernel restart'"
+        running = {"id": panel_id, "index": restart_cell["index"], "timeoutMs": RUN_ALL_TIMEOUT_MS}
+        step(where, "running the cell after the restart", lambda: page.evaluate(RUN_CELL_JS, running))
+        wait_idle(page, where, panel_id, "waiting for the cell to finish")
+        cell = step(where, "reading the cells", lambda: page.evaluate(CELLS_JS, panel_id))[restart_cell["index"]]
+        assert not cell["errors"], f"{describe(where, cell)} fails in a fresh kernel: {cell['errors']}"
+        assert cell["executionCount"] == 1, f"{describe(where, cell)} did not run first in a fresh kernel: {cell}"
+        assert "Ada" in " ".join(cell["texts"]), f"{describe(where, cell)}: the reloaded agent forgot the name: {cell['texts']}"
+        page.screenshot(path=str(learner["paths"]["artifacts"] / "09-after-restart.png"))
+        learner["timings"]["09 restart"] = time.monotonic() - started
+    finally:
+        close_notebook(page, where, panel_id)
