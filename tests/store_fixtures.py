@@ -23,11 +23,15 @@ _databases = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a throwaway PostgreSQL server (its `postgres` database)."""
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server (its `postgres` database).
+
+    Its folder is a fresh one in the system's temporary folder, not under pytest's basetemp: run as
+    root, the server runs as another user, and pytest makes its basetemp private to root.
+    """
     from helpers.store.postgres import throwaway_postgres
 
-    server = throwaway_postgres(tmp_path_factory.mktemp("postgres") / "data")
+    server = throwaway_postgres()
     try:
         yield server.url
     finally:

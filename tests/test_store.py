@@ -209,11 +209,29 @@ def test_quotes_sql_and_unicode_are_stored_byte_exactly(store) -> None:
 # ----- errors that name the fix ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["mysql://root@localhost/agents", "agents.sqlite", "sqlite://agents.sqlite",
-                                 "sqlite:///:memory:", "", "   "])
+@pytest.mark.parametrize("url", ["mysql://root@localhost/agents", "sqlite://agents.sqlite", "sqlite:///:memory:",
+                                 "file:///agents.sqlite", "", "   ", 42])
 def test_a_bad_url_is_one_clear_error(url) -> None:
     with pytest.raises(StoreError, match=r"sqlite:///relative/path\.sqlite.*postgresql://"):
         open_store(url)
+
+
+def test_a_plain_path_opens_a_sqlite_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for where in ("agents.sqlite", str(tmp_path / "absolute.sqlite"), tmp_path / "as-path.sqlite"):
+        with open_store(where) as store:
+            store.create_agent("Sam")
+        assert Path(tmp_path / Path(where).name).exists()
+        with open_store(f"sqlite:///{Path(where).as_posix()}") as store:
+            assert store.list_agents() == ["Sam"]
+
+
+def test_the_chat_widget_saves_each_message_in_the_store(store, client) -> None:
+    from helpers.memgpt_chat import memgpt_chat
+
+    chat = memgpt_chat(client, store.create_agent("Sam"), store=store)
+    chat.send("My name is Bob")
+    assert "Bob" in store.load_agent("Sam")["blocks"]["human"]["value"]
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path) -> None:
@@ -444,8 +462,9 @@ def test_postgres_steps_search_in_the_database(postgres_url, client) -> None:
         for text in ["Please remember that my cat is called Tom", "My name is Bob", "I live in Leeds", "I like jazz"]:
             memgpt_step(client, agent, text, store=store)
         events = []
-        reply = memgpt_step(client, agent, "What is my cat called?", store=store, on_event=events.append)
-        assert "Tom" in reply and any(e.get("name") == "archival_memory_search" for e in events)
+        memgpt_step(client, agent, "What is my cat called?", store=store, on_event=events.append)
+        searches = [e["result"] for e in events if e.get("name") == "archival_memory_search"]
+        assert searches and "my cat is called Tom" in searches[0], events
 
 
 # ----- threads ------------------------------------------------------------------------------------------

@@ -70,11 +70,11 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
         if url is None:
             path = default_database_path()
             return SQLiteStore(path, f"sqlite:///{path.as_posix()}")
-    if isinstance(url, os.PathLike):
-        path = Path(url)
-        return SQLiteStore(path, f"sqlite:///{path.as_posix()}")
-    if not isinstance(url, str) or not url.strip():
+    if not isinstance(url, (str, os.PathLike)) or not str(url).strip():
         raise StoreError(f"open_store() takes a database URL or a file path, not {url!r}. Write it as {URL_FORMS}.")
+    if isinstance(url, os.PathLike) or "://" not in url:  # a plain path: a SQLite file
+        path = Path(url).expanduser()
+        return SQLiteStore(path, f"sqlite:///{path.as_posix()}")
     url = url.strip()
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme == "sqlite":

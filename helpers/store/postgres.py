@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -205,7 +206,7 @@ class PostgresStore(Store):
         if isinstance(error, psycopg.DataError) and "NUL" in str(error):
             return StoreError("Postgres text cannot hold the NUL character (\\x00); remove it from the memory "
                               "text. Nothing was saved.")
-        if isinstance(error, psycopg.OperationalError):
+        if isinstance(error, psycopg.OperationalError) and not isinstance(error, psycopg.errors.QueryCanceled):
             first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             return StoreError(f"Lost the connection to Postgres at {self.url}: {first}. Nothing was saved; "
                               "check the server and try again.")
@@ -247,16 +248,22 @@ class PostgresStore(Store):
                 copy.write_row(row)
 
     def _load_passages(self, tx: Transaction, agent_id: int) -> tuple[list[str], np.ndarray, list[Any]]:
-        import json
+        from psycopg.types.string import ByteaBinaryLoader
 
-        rows = tx.rows("SELECT text, embedding, metadata FROM passages WHERE agent_id = ? ORDER BY id", (agent_id,))
+        # The embeddings as raw bytes, decoded in one go: pgvector's binary form is a 4-byte header
+        # (the size, then 2 unused bytes) and the numbers as big-endian float32.
+        cursor = tx.cursor.connection.cursor(binary=True)
+        cursor.adapters.register_loader("vector", ByteaBinaryLoader)
+        cursor.execute("SELECT text, embedding, metadata FROM passages WHERE agent_id = %s ORDER BY id", (agent_id,))
+        rows = cursor.fetchall()
         if not rows:
             return [], np.zeros((0, 0), dtype=np.float32), []
-        try:
-            vectors = np.stack([vector.to_numpy() for _, vector, _ in rows]).astype(np.float32)
-        except ValueError:
+        width = len(rows[0][1])
+        if any(len(blob) != width for _, blob, _ in rows):
             raise StoreError(f"Agent {agent_id}'s passages have embeddings of different lengths in {self.url}; "
-                             "every passage of an agent needs the same embedding model.") from None
+                             "every passage of an agent needs the same embedding model.")
+        raw = np.frombuffer(b"".join(blob for _, blob, _ in rows), dtype=">f4").reshape(len(rows), width // 4)
+        vectors = raw[:, 1:].astype(np.float32)
         return [text for text, _, _ in rows], vectors, [None if m is None else json.loads(m) for _, _, m in rows]
 
     # ----- searches in the database ------------------------------------------------------------------
@@ -283,8 +290,10 @@ class PostgresStore(Store):
             if exact:
                 tx.run("SET LOCAL enable_indexscan = off")
             rows = tx.rows(
-                f"SELECT id, text, 1 - (embedding::vector({dims}) <=> ?) FROM passages WHERE agent_id = ? AND dims = ? "
-                f"ORDER BY embedding::vector({dims}) <=> ?, id LIMIT ?", (query, agent_id, dims, query, limit))
+                # The size is written into the SQL (an int we computed): the planner must see `dims = 384`
+                # to use the partial HNSW index for that size.
+                f"SELECT id, text, 1 - (embedding::vector({dims}) <=> ?) FROM passages WHERE agent_id = ? "
+                f"AND dims = {dims} ORDER BY embedding::vector({dims}) <=> ?, id LIMIT ?", (query, agent_id, query, limit))
         candidates = [(float(score), int(i), text) for i, text, score in rows]
         unsaved = archive_matrix(archive)[saved:]
         if len(unsaved):
@@ -314,8 +323,6 @@ class PostgresStore(Store):
                 f"  AND (?::timestamptz IS NULL OR at >= ?) AND (?::timestamptz IS NULL OR at <= ?)"
                 f") matching WHERE hits > 0 OR ? ORDER BY hits DESC, id LIMIT ?",
                 (*patterns, agent_id, list(roles), low, low, high, high, not words, limit))
-        import json
-
         stored = [{"id": int(i), "timestamp": ts, "role": role, "text": text, "message": json.loads(message)}
                   for i, ts, role, text, message, _ in rows]
         found = recall_search([*stored, *agent["recall"][saved:]], query, start=start, end=end, page=page,
