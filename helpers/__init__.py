@@ -2,7 +2,8 @@
 
 Lesson 1's pieces (notebooks 01-04) import from here. The rest import from their own modules, as the
 notebooks do: helpers.chat_ui, helpers.checkers, helpers.errors, helpers.memgpt, helpers.archival,
-helpers.recall, helpers.paging, helpers.embeddings, helpers.tool_schema, helpers.schema_check.
+helpers.recall, helpers.paging, helpers.embeddings, helpers.tool_schema, helpers.schema_check,
+helpers.store (agents kept in SQLite or Postgres, notebook 09).
 """
 
 from helpers.agent import agent_step, execute_tool_call, print_event, schema_problems
