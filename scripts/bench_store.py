@@ -163,6 +163,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000], help="archive sizes to search")
     parser.add_argument("--steps", type=int, default=40, help="scripted steps per agent in figure 1")
+    parser.add_argument("--figures", type=int, nargs="*", default=[1, 2, 3], help="which figures to measure")
     options = parser.parse_args()
     rng = np.random.default_rng(2026)
     centers = rng.standard_normal((TOPICS, DIMENSIONS), dtype=np.float32)
@@ -171,9 +172,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         sqlite, postgres = open_store(Path(folder) / "bench.sqlite"), open_store(server.url)
         try:
-            bench_steps(sqlite, postgres, options.steps)
-            bench_load(sqlite, postgres, rng, centers)
-            for count in options.sizes:
+            if 1 in options.figures:
+                bench_steps(sqlite, postgres, options.steps)
+            if 2 in options.figures:
+                bench_load(sqlite, postgres, rng, centers)
+            for count in options.sizes if 3 in options.figures else []:
                 bench_search(postgres, count, rng, centers)
         finally:
             sqlite.close()

@@ -104,8 +104,8 @@ class Store:
     def _connect(self) -> Any:
         raise NotImplementedError
 
-    def _begin(self, connection: Any, write: bool) -> Any:
-        """Start a transaction on `connection`; return a cursor."""
+    def _begin(self, connection: Any, write: bool, snapshot: bool) -> Any:
+        """Start a transaction on `connection` (`snapshot`: every read sees the same moment); return a cursor."""
         raise NotImplementedError
 
     def _explain(self, error: BaseException) -> StoreError | None:
@@ -143,10 +143,10 @@ class Store:
         return connection
 
     @contextmanager
-    def transaction(self, write: bool = False) -> Iterator[Transaction]:
+    def transaction(self, write: bool = False, snapshot: bool = False) -> Iterator[Transaction]:
         """One transaction on this thread's connection: committed at the end, rolled back on any error."""
         connection = self._connection()
-        cursor = self._begin(connection, write)
+        cursor = self._begin(connection, write, snapshot)
         try:
             yield Transaction(cursor, self.placeholder)
             connection.commit()
@@ -238,7 +238,7 @@ class Store:
 
     def load_agent(self, name: str) -> Agent:
         """The agent called `name`, whole, as the plain dict `memgpt_step` works on."""
-        with self.transaction() as tx:
+        with self.transaction(snapshot=True) as tx:
             agent_id = self._agent_id(tx, name)
             system, model, embedding_model, context_window, summary, version = tx.one(
                 "SELECT system, model, embedding_model, context_window, summary, version FROM agents WHERE id = ?",

@@ -27,7 +27,7 @@ from helpers import memgpt
 from helpers.archival import PAGE_SIZE, archive_matrix, cosine_top_k, format_archival_results
 from helpers.embeddings import normalize
 from helpers.memgpt import Agent, Embedder
-from helpers.paging import paginate
+from helpers.paging import Page, paginate
 from helpers.recall import _moment, format_recall_results, recall_search, search_words
 from helpers.store.base import Store, StoreError, Transaction, as_moment, ranked_passages, to_json
 
@@ -155,6 +155,9 @@ class PostgresStore(Store):
                 connection.adapters.register_loader("json", loader)
             version = connection.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()[0]
             connection.execute(f"SET hnsw.ef_search = {int(EF_SEARCH)}")
+            # Plan each search with its own values: a generic plan (psycopg prepares a statement after a
+            # few runs) does not know the LIMIT, and may scan every passage instead of using the index.
+            connection.execute("SET plan_cache_mode = force_custom_plan")
             if tuple(int(part) for part in version.split(".")[:2]) >= (0, 8):
                 # Keep scanning the index until enough rows pass the agent filter, in exact distance order.
                 connection.execute("SET hnsw.iterative_scan = strict_order")
@@ -195,9 +198,9 @@ class PostgresStore(Store):
         finally:
             connection.close()
 
-    def _begin(self, connection: Any, write: bool) -> Any:
+    def _begin(self, connection: Any, write: bool, snapshot: bool) -> Any:
         cursor = connection.cursor(binary=True)
-        if not write:  # one snapshot for every SELECT of a load
+        if snapshot:  # one snapshot for every SELECT of a load
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         return cursor
 
@@ -268,13 +271,17 @@ class PostgresStore(Store):
 
     # ----- searches in the database ------------------------------------------------------------------
 
-    def _saved(self, tx: Transaction, table: str, agent_id: int) -> int:
-        """How many of the agent's recall entries or passages are saved (the rest are this step's)."""
-        row = tx.one(f"SELECT COALESCE(MAX(id) + 1, 0) FROM {table} WHERE agent_id = ?", (agent_id,))
-        return int(row[0]) if row else 0
+    def _saved(self, tx: Transaction, table: str, agent: Agent) -> tuple[int, int]:
+        """The agent's row id, and how many of its recall entries or passages are saved (the rest are this step's)."""
+        row = tx.one(f"SELECT a.id, (SELECT COALESCE(MAX(t.id) + 1, 0) FROM {table} t WHERE t.agent_id = a.id) "
+                     "FROM agents a WHERE a.name = ?", (agent.get("name", ""),))
+        if row is None:
+            self._agent_id(tx, agent.get("name", ""))  # raises, saying which agents there are
+        assert row is not None
+        return int(row[0]), int(row[1])
 
     def archival_search(self, agent: Agent, query_vector: np.ndarray, *, page: int = 0,
-                        page_size: int = PAGE_SIZE, exact: bool = False) -> dict[str, Any]:
+                        page_size: int = PAGE_SIZE, exact: bool = False) -> Page:
         """One page of the agent's passages by cosine similarity, as archival_search returns it, found by pgvector.
 
         `exact=True` scans every passage instead of the HNSW index (the index may miss a few at scale).
@@ -285,16 +292,15 @@ class PostgresStore(Store):
         query = normalize(np.asarray(query_vector, dtype=np.float32)).ravel()
         dims = int(query.shape[0])
         with self.transaction() as tx:
-            agent_id = self._agent_id(tx, agent["name"])
-            saved = self._saved(tx, "passages", agent_id)
+            agent_id, saved = self._saved(tx, "passages", agent)
             if exact:
                 tx.run("SET LOCAL enable_indexscan = off")
             rows = tx.rows(
                 # The size is written into the SQL (an int we computed): the planner must see `dims = 384`
-                # to use the partial HNSW index for that size.
-                f"SELECT id, text, 1 - (embedding::vector({dims}) <=> ?) FROM passages WHERE agent_id = ? "
-                f"AND dims = {dims} ORDER BY embedding::vector({dims}) <=> ?, id LIMIT ?", (query, agent_id, query, limit))
-        candidates = [(float(score), int(i), text) for i, text, score in rows]
+                # to use the partial HNSW index for that size. %b: the query goes over in binary.
+                f"SELECT id, text, embedding::vector({dims}) <=> %b AS distance FROM passages "
+                f"WHERE agent_id = ? AND dims = {dims} ORDER BY distance, id LIMIT {int(limit)}", (query, agent_id))
+        candidates = [(1.0 - float(distance), int(i), text) for i, text, distance in rows]
         unsaved = archive_matrix(archive)[saved:]
         if len(unsaved):
             ids, scores = cosine_top_k(unsaved, query, limit)
@@ -305,7 +311,7 @@ class PostgresStore(Store):
         self, agent: Agent, query: str = "", *, start: str | date | datetime | None = None,
         end: str | date | datetime | None = None, page: int = 0, page_size: int = PAGE_SIZE,
         roles: tuple[str, ...] = ("user", "assistant"),
-    ) -> dict[str, Any]:
+    ) -> Page:
         """helpers.recall.recall_search for a stored agent, run in SQL (this step's messages are added)."""
         if page < 0:
             raise ValueError(f"page must be 0 or more (0 is the first page), not {page}.")
@@ -315,8 +321,7 @@ class PostgresStore(Store):
         patterns = [f"(^|[^a-z0-9]){w}" for w in words if "'" not in w]
         limit = (page + 1) * page_size
         with self.transaction() as tx:
-            agent_id = self._agent_id(tx, agent["name"])
-            saved = self._saved(tx, "recall", agent_id)
+            agent_id, saved = self._saved(tx, "recall", agent)
             rows = tx.rows(
                 f"SELECT id, timestamp, role, text, message, COUNT(*) OVER () FROM ("
                 f"  SELECT *, {hits} AS hits FROM recall WHERE agent_id = ? AND role = ANY(?) AND text <> ''"

@@ -146,8 +146,8 @@ class SQLiteStore(Store):
                               "Nothing was saved; close the other program using it and try again.")
         return None
 
-    def _begin(self, connection: sqlite3.Connection, write: bool) -> sqlite3.Cursor:
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    def _begin(self, connection: sqlite3.Connection, write: bool, snapshot: bool) -> sqlite3.Cursor:
+        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # in WAL, a read transaction is a snapshot
         return connection.cursor()
 
     def _insert_passages(self, tx: Transaction, agent_id: int, first: int, texts: list[str],
