@@ -249,6 +249,7 @@ class PostgresStore(Store):
             copy.set_types(["int8", "int8", "text", "vector", "int4", "json"])
             for row in rows:
                 copy.write_row(row)
+        tx.run("ANALYZE passages")  # after many rows, tell the planner: it then picks the index for searches
 
     def _load_passages(self, tx: Transaction, agent_id: int) -> tuple[list[str], np.ndarray, list[Any]]:
         from psycopg.types.string import ByteaBinaryLoader
