@@ -78,6 +78,7 @@ def store(store_url: str) -> Iterator[Store]:
 # ----- a scripted conversation, the same on every run (the kill and concurrency tests replay it) -----
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+SMALL_WINDOW = 1500  # tokens: old turns soon leave the context for recall memory, with a summary
 SCRIPT = [
     "My name is Bob",
     "I live in Leeds",

@@ -26,7 +26,7 @@ from helpers.store import (
     open_store,
 )
 from helpers.store import sqlite as sqlite_store
-from tests.store_fixtures import SCRIPT, START, steps_done, take_step
+from tests.store_fixtures import SCRIPT, SMALL_WINDOW, START, steps_done, take_step
 
 NASTY = [
     "It's Bob; he said \"hi\" -- then left",
@@ -59,14 +59,14 @@ def table_counts(store, agent_id: int) -> dict[str, int]:
 
 
 def test_create_step_and_load_in_a_fresh_store_gives_the_same_agent(store, store_url, client) -> None:
-    agent = store.create_agent("Sam", human="The human works as a nurse", context_window=12)
+    agent = store.create_agent("Sam", human="The human works as a nurse", context_window=3000)
     fill(client, agent, store, 9)
     assert steps_done(agent) == 9 and agent["archival"]["passages"], "the script should save a passage"
     store.close()
     with open_store(store_url) as reopened:
         loaded = reopened.load_agent("Sam")
     assert export_agent(loaded) == export_agent(agent)
-    assert loaded["name"] == "Sam" and loaded["context_window"] == 12
+    assert loaded["name"] == "Sam" and loaded["context_window"] == 3000
     assert "nurse" in loaded["blocks"]["human"]["value"]
     assert loaded["archival"]["vectors"].dtype == np.float32
     assert np.array_equal(loaded["archival"]["vectors"], agent["archival"]["vectors"][: len(agent["archival"]["passages"])])
@@ -86,7 +86,7 @@ def test_a_loaded_agent_goes_on_where_it_stopped(store, client) -> None:
 def test_every_field_round_trips(store) -> None:
     agent = store.create_agent("Sam")
     agent.update(system="Be brief.", model="some-model", embedding_model="some-embedder", summary="We met.",
-                 context_window=4096)
+                 context_window=4096, token_ratio=1.25)
     agent["blocks"]["notes"] = {"value": "v", "limit": 99, "description": "Notes.", "read_only": True}
     agent["blocks"]["persona"]["description"] = "Who I am."
     clock = ticking_clock(START)
@@ -98,7 +98,7 @@ def test_every_field_round_trips(store) -> None:
     agent["archival"]["metadata"] = [{"source": "book.txt", "position": 3}, None]
     store.save(agent)
     loaded = store.load_agent("Sam")
-    for key in ("system", "model", "embedding_model", "summary", "context_window", "messages", "recall"):
+    for key in ("system", "model", "embedding_model", "summary", "context_window", "token_ratio", "messages", "recall"):
         assert loaded[key] == agent[key], key
     assert export_agent(loaded)["blocks"] == export_agent(agent)["blocks"]
     assert loaded["blocks"]["notes"] == {"value": "v", "limit": 99, "description": "Notes.", "read_only": True}
@@ -451,20 +451,25 @@ def test_postgres_recall_search_equals_python(postgres_url, client) -> None:
 
 
 def test_postgres_steps_search_in_the_database(postgres_url, client) -> None:
-    """The tools a Postgres-backed step uses are the database searches, with the same names and schemas."""
-    from helpers.memgpt import MEMGPT_FUNCTIONS, memgpt_tools
+    """The tools a Postgres-backed step uses are the database searches, with the same names, schemas and results."""
+    from helpers.embeddings import embed
+    from helpers.memgpt import MEMGPT_FUNCTIONS, bind_tools, memgpt_tools
 
     with open_store(postgres_url) as store:
-        agent = store.create_agent("Sam", context_window=6)
+        agent = store.create_agent("Sam", context_window=SMALL_WINDOW)
         swapped = store.tools_for(agent, None)
         assert [fn.__name__ for fn in swapped] == [fn.__name__ for fn in MEMGPT_FUNCTIONS]
         assert swapped != MEMGPT_FUNCTIONS and memgpt_tools(swapped) == memgpt_tools(MEMGPT_FUNCTIONS)
         for text in ["Please remember that my cat is called Tom", "My name is Bob", "I live in Leeds", "I like jazz"]:
             memgpt_step(client, agent, text, store=store)
-        events = []
-        memgpt_step(client, agent, "What is my cat called?", store=store, on_event=events.append)
-        searches = [e["result"] for e in events if e.get("name") == "archival_memory_search"]
-        assert searches and "my cat is called Tom" in searches[0], events
+        calls = [("archival_memory_search", {"query": "cat"}), ("conversation_search", {"query": "Leeds jazz"}),
+                 ("conversation_search", {"query": "", "page": 1})]
+        in_memory = bind_tools(agent, lambda texts: embed(client, texts))
+        expected = [in_memory[name](**arguments) for name, arguments in calls]
+        agent["archival"]["vectors"] = np.zeros_like(agent["archival"]["vectors"])  # NumPy could not find it now
+        in_database = bind_tools(agent, lambda texts: embed(client, texts), swapped)
+        assert [in_database[name](**arguments) for name, arguments in calls] == expected
+        assert "my cat is called Tom" in expected[0]
 
 
 # ----- threads ------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import pytest
 from helpers.backend import make_client
 from helpers.memgpt import new_agent
 from helpers.store import export_agent, open_store
-from tests.store_fixtures import steps_done, take_step
+from tests.store_fixtures import SMALL_WINDOW, steps_done, take_step
 
 ROOT = Path(__file__).resolve().parents[1]
 AGENTS = ("Ann", "Bob")
@@ -41,7 +41,7 @@ FORK_SERVER = textwrap.dedent(
     import os, signal, sys
     from helpers.backend import make_client
     from helpers.store import open_store
-    from tests.store_fixtures import steps_done, take_step
+    from tests.store_fixtures import SMALL_WINDOW, steps_done, take_step
 
     url, names, most, progress = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), sys.argv[4]
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the system
@@ -49,8 +49,8 @@ FORK_SERVER = textwrap.dedent(
         pid = os.fork()
         if pid == 0:
             store, client = open_store(url), make_client()
-            agents = [store.load_agent(n) if n in store.list_agents() else store.create_agent(n, context_window=8)
-                      for n in names]
+            agents = [store.load_agent(n) if n in store.list_agents()
+                      else store.create_agent(n, context_window=SMALL_WINDOW) for n in names]
             done = os.open(progress, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
             while any(steps_done(agent) < most for agent in agents):
                 for agent in agents:
@@ -67,11 +67,11 @@ WORKER = textwrap.dedent(
     import json, sys
     from helpers.backend import make_client
     from helpers.store import export_agent, open_store
-    from tests.store_fixtures import take_step
+    from tests.store_fixtures import SMALL_WINDOW, take_step
 
     url, name, steps, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     store, client = open_store(url), make_client()
-    agent = store.create_agent(name, context_window=8)
+    agent = store.create_agent(name, context_window=SMALL_WINDOW)
     for _ in range(steps):
         take_step(client, agent, store=store)
     with open(out, "w", encoding="utf-8") as file:
@@ -82,7 +82,7 @@ WORKER = textwrap.dedent(
 
 def replay(name: str, steps: int) -> list[dict]:
     """What the agent called `name` is after 0, 1, ..., `steps` scripted steps, in memory (no store)."""
-    client, agent = make_client(), new_agent(context_window=8)
+    client, agent = make_client(), new_agent(context_window=SMALL_WINDOW)
     agent["name"] = name
     snapshots = [export_agent(agent)]
     for _ in range(steps):

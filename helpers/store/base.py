@@ -227,10 +227,10 @@ class Store:
                 )
             now = datetime.now(timezone.utc).isoformat(timespec="seconds")
             row = tx.one(
-                "INSERT INTO agents (name, system, model, embedding_model, context_window, summary, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO agents (name, system, model, embedding_model, context_window, summary, token_ratio, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (name, agent["system"], agent.get("model"), agent.get("embedding_model"), agent["context_window"],
-                 agent.get("summary", ""), now, now),
+                 agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), now, now),
             )
             assert row is not None
             self._write_changes(tx, int(row[0]), agent, saved_recall=0, saved_passages=0)
@@ -240,9 +240,9 @@ class Store:
         """The agent called `name`, whole, as the plain dict `memgpt_step` works on."""
         with self.transaction(snapshot=True) as tx:
             agent_id = self._agent_id(tx, name)
-            system, model, embedding_model, context_window, summary, version = tx.one(
-                "SELECT system, model, embedding_model, context_window, summary, version FROM agents WHERE id = ?",
-                (agent_id,)) or ()
+            system, model, embedding_model, context_window, summary, token_ratio, version = tx.one(
+                "SELECT system, model, embedding_model, context_window, summary, token_ratio, version FROM agents "
+                "WHERE id = ?", (agent_id,)) or ()
             blocks = {
                 label: {"value": value, "limit": limit, "description": description, "read_only": bool(read_only)}
                 for label, value, limit, description, read_only in tx.rows(
@@ -267,7 +267,7 @@ class Store:
         agent = {
             "name": name, "system": system, "blocks": blocks, "messages": messages, "summary": summary or "",
             "context_window": int(context_window), "model": model, "embedding_model": embedding_model,
-            "recall": recall, "archival": archive,
+            "recall": recall, "archival": archive, "token_ratio": float(token_ratio),
         }
         self._versions[(name, id(agent))] = int(version)
         return agent
@@ -310,9 +310,9 @@ class Store:
                 )
             tx.run(
                 "UPDATE agents SET system = ?, model = ?, embedding_model = ?, context_window = ?, summary = ?, "
-                "version = version + 1, updated_at = ? WHERE id = ?",
+                "token_ratio = ?, version = version + 1, updated_at = ? WHERE id = ?",
                 (agent["system"], agent.get("model"), agent.get("embedding_model"), agent["context_window"],
-                 agent.get("summary", ""), datetime.now(timezone.utc).isoformat(timespec="seconds"), agent_id),
+                 agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), datetime.now(timezone.utc).isoformat(timespec="seconds"), agent_id),
             )
             self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
         self._versions[(name, id(agent))] = int(version) + 1
@@ -403,6 +403,7 @@ def export_agent(agent: Agent) -> dict[str, Any]:
         "embedding_model": agent.get("embedding_model"),
         "context_window": agent["context_window"],
         "summary": agent.get("summary", ""),
+        "token_ratio": float(agent.get("token_ratio", 1.0)),
         "blocks": {
             label: dict(zip(("value", "limit", "description", "read_only"), block_parts(block)))
             for label, block in agent["blocks"].items()
@@ -466,6 +467,7 @@ def agent_from_file(data: Any) -> Agent:
         "context_window": data["context_window"],
         "model": data.get("model"),
         "embedding_model": data.get("embedding_model"),
+        "token_ratio": float(data.get("token_ratio", 1.0)),
         "recall": [dict(entry) for entry in recall],
         "archival": archive,
     }

@@ -96,6 +96,10 @@ MIGRATIONS = [
     ALTER TABLE blocks ADD COLUMN read_only boolean NOT NULL DEFAULT false;
     ALTER TABLE passages ADD COLUMN metadata json;
     """,
+    # 3: the agent's token ratio: server tokens per token we count (helpers.context, notebook 08).
+    """
+    ALTER TABLE agents ADD COLUMN token_ratio double precision NOT NULL DEFAULT 1.0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

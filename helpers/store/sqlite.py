@@ -81,6 +81,10 @@ MIGRATIONS = [
     ALTER TABLE blocks ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE passages ADD COLUMN metadata TEXT;
     """,
+    # 3: the agent's token ratio: server tokens per token we count (helpers.context, notebook 08).
+    """
+    ALTER TABLE agents ADD COLUMN token_ratio REAL NOT NULL DEFAULT 1.0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
