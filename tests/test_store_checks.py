@@ -18,22 +18,25 @@ def test_solutions_pass(capsys) -> None:
     assert capsys.readouterr().out.count("✅ Well done") == 2
 
 
-def test_counting_every_agent_is_caught(capsys) -> None:
-    def messages_per_day(db, agent_name):
-        rows = db.execute("SELECT substr(timestamp, 1, 10), COUNT(*) FROM recall WHERE role != 'tool' GROUP BY 1")
-        return dict(rows.fetchall())
+def counting_with(sql: str, *, by_name: bool):
+    """A messages_per_day that runs `sql` (with the agent's name as its parameter if `by_name`)."""
 
-    assert store_checks.check_messages_per_day(messages_per_day) is False
+    def messages_per_day(db, agent_name):
+        return dict(db.execute(sql, (agent_name,) if by_name else ()).fetchall())
+
+    return messages_per_day
+
+
+def test_counting_every_agent_is_caught(capsys) -> None:
+    sql = "SELECT substr(timestamp, 1, 10), COUNT(*) FROM recall WHERE role != 'tool' GROUP BY 1"
+    assert store_checks.check_messages_per_day(counting_with(sql, by_name=False)) is False
     assert "count only this agent's messages: join recall to agents" in capsys.readouterr().out
 
 
 def test_counting_tool_results_is_caught(capsys) -> None:
-    def messages_per_day(db, agent_name):
-        rows = db.execute("SELECT substr(r.timestamp, 1, 10), COUNT(*) FROM recall r JOIN agents a ON a.id = r.agent_id "
-                          "WHERE a.name = ? GROUP BY 1", (agent_name,))
-        return dict(rows.fetchall())
-
-    assert store_checks.check_messages_per_day(messages_per_day) is False
+    sql = ("SELECT substr(r.timestamp, 1, 10), COUNT(*) FROM recall r JOIN agents a ON a.id = r.agent_id "
+           "WHERE a.name = ? GROUP BY 1")
+    assert store_checks.check_messages_per_day(counting_with(sql, by_name=True)) is False
     assert "not tool results" in capsys.readouterr().out
 
 
