@@ -32,7 +32,7 @@ from helpers.recall import _moment, format_recall_results, recall_search, search
 from helpers.store.base import Store, StoreError, Transaction, as_moment, ranked_passages, to_json
 
 CONNECT_TIMEOUT_S = 10
-EF_SEARCH = 100  # HNSW candidates per search: higher finds more of the true top-k, a little slower
+EF_SEARCH = 200  # HNSW candidates per search: higher finds more of the true top-k, a little slower (make bench)
 SCHEMA_LOCK = 0x6D656D6F  # advisory lock ids: one process migrates at a time ...
 INDEX_LOCK = 0x6D656D70  # ... and creates a vector index at a time
 
