@@ -271,7 +271,10 @@ def test_postgres_cannot_store_nul_and_says_so(postgres_url) -> None:
 
 def test_the_default_store_is_in_the_project_and_ignored_by_git(monkeypatch, tmp_path) -> None:
     root = Path(__file__).resolve().parents[1]
+    monkeypatch.delenv("MEMORY_LAB_DATA_DIR", raising=False)
     assert default_database_path() == root / ".memory-lab" / "agents.sqlite"
+    monkeypatch.setenv("MEMORY_LAB_DATA_DIR", str(tmp_path / "data"))
+    assert default_database_path() == tmp_path / "data" / "agents.sqlite"
     assert ".memory-lab/" in (root / ".gitignore").read_text().splitlines()
     monkeypatch.setenv("MEMORY_LAB_DATABASE_URL", f"sqlite:///{(tmp_path / 'from-env.sqlite').as_posix()}")
     with open_store() as store:
@@ -500,6 +503,7 @@ def run_threads(store, client, agents: int, steps: int) -> None:
         assert steps_done(store.load_agent(name)) == steps
 
 
+@pytest.mark.slow
 def test_postgres_eight_threads_step_eight_agents(postgres_url) -> None:
     with open_store(postgres_url) as store:
         run_threads(store, make_client(), agents=8, steps=100)

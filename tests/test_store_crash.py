@@ -30,7 +30,7 @@ AGENTS = ("Ann", "Bob")
 MAX_STEPS = 30  # per agent: the worker stops there, so the replayed snapshots stay few
 KILLS = 36
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL and fork are POSIX-only")
+pytestmark = [pytest.mark.skipif(not hasattr(os, "fork"), reason="SIGKILL and fork are POSIX-only"), pytest.mark.slow]
 
 # A forking server: it imports everything once, then forks a fresh worker on each line it reads
 # and prints the worker's pid. A worker opens the store, creates or loads both agents and steps

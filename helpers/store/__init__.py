@@ -7,7 +7,8 @@
 
 Where the default file is: `.memory-lab/agents.sqlite` in the project folder (the folder holding
 `helpers/` when the package is installed editable, as `make lab` does), else in the current folder.
-Git ignores `.memory-lab/`.
+Git ignores `.memory-lab/`. MEMORY_LAB_DATA_DIR names another folder (the test suite sets it, so
+tests and the notebooks they run never touch yours).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from helpers.store.base import AgentNotFoundError, Store, StoreError, agent_from
 from helpers.store.sqlite import SQLiteStore
 
 DATABASE_URL_SETTING = "MEMORY_LAB_DATABASE_URL"
+DATA_DIR_SETTING = "MEMORY_LAB_DATA_DIR"  # the folder instead of .memory-lab/ (the test suite sets it)
 DEFAULT_FOLDER = ".memory-lab"
 DEFAULT_FILE = "agents.sqlite"
 URL_FORMS = (
@@ -38,8 +40,12 @@ def project_root() -> Path:
 
 
 def default_database_path() -> Path:
-    """Where `open_store()` keeps agents when no URL is set: .memory-lab/agents.sqlite in the project."""
-    return project_root() / DEFAULT_FOLDER / DEFAULT_FILE
+    """Where `open_store()` keeps agents when no URL is set: .memory-lab/agents.sqlite in the project.
+
+    MEMORY_LAB_DATA_DIR, if set, names another folder for it (the tests use a temporary one).
+    """
+    folder = os.environ.get(DATA_DIR_SETTING, "").strip()
+    return (Path(folder) if folder else project_root() / DEFAULT_FOLDER) / DEFAULT_FILE
 
 
 def hide_password(url: str) -> str:
