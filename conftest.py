@@ -27,9 +27,6 @@ os.environ["MEMORY_LAB_OFFLINE"] = "1"
 # folder another worker is writing at the same time.
 os.environ["MEMORY_LAB_DATA_DIR"] = tempfile.mkdtemp(prefix="memory-lab-data-")
 
-# The store tests' fixtures (a throwaway PostgreSQL, a store of each kind), for every test file.
-pytest_plugins = ["tests.store_fixtures"]
-
 
 def notebook_scope(nodeid: str) -> str:
     """The unit of work a worker takes: a whole notebook for nbval's cells, else the single test."""

