@@ -68,7 +68,8 @@ def loaded_documents(conversation: Conversation) -> list[str]:
 def document_words(text: str) -> tuple[str, ...]:
     """The words of a question a document's sentence must hold ("old", "senator" in "How old must a senator be?")."""
     words = [w.lower().removesuffix("'s") for w in re.findall(WORD + r"|\d+", normalize(text))]
-    skipped = (QUESTION_WORDS - KEPT) | {"must", "may", "need", "needs", "constitution", "document", "text"}
+    skipped = (QUESTION_WORDS - KEPT) | {"must", "may", "need", "needs", "needed", "required", "allowed",
+                                          "constitution", "document", "text"}
     return tuple(dict.fromkeys(w for w in words if w and w not in skipped))
 
 
@@ -154,7 +155,7 @@ def after_document_search(conversation: Conversation, calls: list[Call]) -> Deci
         return None
     found = best_sentence(question.text, seen)
     if found:
-        return _send(conversation, answer_text(*found), f"{found[1].cite} answers it; I'll quote it and cite it.")
+        return _send(conversation, answer_text(*found), f"The passage {found[1].cite} answers it; I'll quote and cite it.")
     last = searches[-1]
     page = next_page(last.result.text, int(last.arguments.get("page") or 0))
     if page is not None and len(searches) < MAX_PAGES:
