@@ -161,7 +161,7 @@ def loaded_passages(archive: Archive, source: str) -> list[int]:
 
 
 def load_document(
-    client: openai.OpenAI, archive: Archive, path: str | Path, *, model: str | None = None,
+    client: openai.OpenAI, archive: Archive, path: str | Path, *, embedding_model: str | None = None,
     max_tokens: int = PASSAGE_TOKENS, overlap: int = OVERLAP_TOKENS,
 ) -> list[int]:
     """Read a .txt or .md file, cut it into passages, embed them in batches and insert them; return their ids.
@@ -177,5 +177,5 @@ def load_document(
         raise DocumentError(f"Archival memory already holds another {path.name} (passages {there[0]} to "
                             f"{there[-1]}): rename the file to load it beside that one.")
     texts = [chunk["text"] for chunk in chunks]
-    return archival_insert(archive, texts, embed(client, texts, model=model),
+    return archival_insert(archive, texts, embed(client, texts, model=embedding_model),
                            metadata=[chunk_metadata(chunk) for chunk in chunks])

@@ -21,7 +21,7 @@ from helpers.archival import Archive, archival_search, citation
 from helpers.backend import model_name
 from helpers.embeddings import embed
 from helpers.evaluation.harness import Meter
-from helpers.evaluation.scoring import ABSTENTION, score
+from helpers.evaluation.scoring import score
 
 RAG_INSTRUCTIONS = (
     "Answer the user's question from the passages below, and from nothing else. Quote the words that answer it "
@@ -70,10 +70,11 @@ def plain_rag(client: openai.OpenAI, archive: Archive, question: str, *, k: int 
 
 def measure(meter: Meter, item: Question, answer: Callable[[str], str]) -> Result:
     """Ask one question through `answer` (a function of the question), scored and counted by `meter`."""
-    calls, tokens, _ = meter.mark()
+    start = meter.mark()
     reply = answer(item["question"])
-    return {"answer": reply, "right": score(item["category"], item["answer"], reply),
-            "calls": meter.calls - calls, "prompt_tokens": meter.prompt_tokens - tokens}
+    cost = meter.since(start)
+    return {"answer": reply, "right": score(item["category"], item["answer"], reply), "calls": cost["calls"],
+            "prompt_tokens": cost["prompt_tokens"]}
 
 
 def summary_row(name: str, results: list[Result]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ CLAUSE_END = re.compile(r"(?<=[.;:!?])\s+")
 MAX_PAGES = 3  # pages of results read before saying the documents do not answer
 # Words a question asks with that a document says otherwise ("How old ..." -> "Age of thirty Years").
 EQUIVALENTS = {"old": ("age",), "age": ("old",), "long": ("years", "term"), "term": ("years",),
-               "often": ("every", "once"), "wrote": ("written", "signed"), "who": ()}
+               "often": ("every", "once"), "wrote": ("written", "signed")}
 KEPT = {"old", "first", "second", "third", "last", "long", "often", "year", "years", "age", "name", "called"}
 
 
