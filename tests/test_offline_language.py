@@ -476,3 +476,14 @@ def test_a_memory_line_is_read_back_under_the_right_key(line: str, key: str, val
 
     fact = record(line)
     assert fact is not None and (fact.key, fact.value) == (key, value)
+
+
+@pytest.mark.parametrize(("words", "meet"), [
+    (("allergic", "allergies", "allergy"), True), (("study", "studies", "studying"), True),
+    (("lives", "lived", "living"), True), (("dog", "dogs"), True), (("city", "cities"), True),
+    (("cat", "car"), False), (("music", "museum"), False),
+])
+def test_word_forms_meet_on_one_stem_and_other_words_do_not(words: tuple[str, ...], meet: bool) -> None:
+    from helpers.offline.questions import stem
+
+    assert (len({stem(word) for word in words}) == 1) is meet

@@ -54,12 +54,15 @@ QUESTION_WORDS = FUNCTION_WORDS | set(
     thing things stuff anything something much many""".split()
 )
 STEM = re.compile(r"(?:'s|ing|ed|es|s)$")
+TAIL = re.compile(r"(?:ic|i|y)$")
 
 
 def stem(word: str) -> str:
-    """A rough stem, so that lives/lived/living and dogs/dog meet: "liv", "dog"."""
+    """A rough stem, so that lives/lived/living, dogs/dog and allergy/allergies/allergic meet: "liv", "dog", "allerg"."""
     word = word.lower().removesuffix("'s")
     stemmed = STEM.sub("", word) if len(word) > 4 else word.rstrip("s") if len(word) > 3 else word
+    if len(stemmed) >= 4:
+        stemmed = TAIL.sub("", stemmed)  # study/studies, allergy/allergic
     return stemmed.rstrip("e") if len(stemmed) > 3 else stemmed
 
 
