@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from helpers.offline.context import Call, Conversation, message_text
 from helpers.offline.language import WORD, normalize
 from helpers.offline.questions import QUESTION_WORDS, Question, read_question, stem
-from helpers.offline.recollection import next_page
+from helpers.offline.recollection import _stems, next_page  # the stems of a text's words, as overlap reads them
 from helpers.offline.tools import Decision, archival_tool, call, reply_tool
 
 CITED = re.compile(r"\[(?P<source>[^\[\],\n]+), passage (?P<passage>\d+)[^\]\n]*\]\s*(?P<text>\S.*)")
@@ -71,10 +71,6 @@ def document_words(text: str) -> tuple[str, ...]:
     skipped = (QUESTION_WORDS - KEPT) | {"must", "may", "need", "needs", "needed", "required", "allowed",
                                           "constitution", "document", "text"}
     return tuple(dict.fromkeys(w for w in words if w and w not in skipped))
-
-
-def _stems(text: str) -> set[str]:
-    return {stem(word) for word in re.findall(WORD + r"|\d+", normalize(text))}
 
 
 def _holds(stems: set[str], word: str) -> bool:
