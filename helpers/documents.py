@@ -95,9 +95,9 @@ def _tokens(text: str, words: list[tuple[int, int]], first: int, last: int) -> i
     return count_tokens(text[words[first][0] : words[last][1]])
 
 
-def _break(text: str, words: list[tuple[int, int]], first: int, last: int) -> int:
-    """Where to end a passage that could run from word `first` to `last`: a paragraph's end, a sentence's, or `last`."""
-    half = first + (last - first) // 2
+def _break(text: str, words: list[tuple[int, int]], first: int, last: int, after: int = -1) -> int:
+    """Where to end a passage from word `first` to `last`, past word `after`: a paragraph's end, a sentence's, or `last`."""
+    half = max(first + (last - first) // 2, after + 1)
     for ends in (lambda i: PARAGRAPH_BREAK.search(text, words[i][1], words[i + 1][0]),
                  lambda i: SENTENCE_END.search(text, words[i][0], words[i][1])):
         found = next((i for i in range(last, half - 1, -1) if ends(i)), None)
@@ -114,14 +114,17 @@ def passage_spans(text: str, max_tokens: int = PASSAGE_TOKENS, overlap: int = OV
         raise ValueError(f"overlap must be at least 0 and less than max_tokens ({max_tokens}), not {overlap!r}.")
     words = _pieces(text, max_tokens)
     spans: list[tuple[int, int]] = []
-    first = 0
+    first, previous = 0, -1  # `previous`: the last word of the passage before
     while first < len(words):
         # The most words that fit (at most max_tokens of them: each word is a token or more), by bisection.
         low, high = first, min(first + max_tokens, len(words)) - 1
         while low < high:
             middle = (low + high + 1) // 2
             low, high = (middle, high) if _tokens(text, words, first, middle) <= max_tokens else (low, middle - 1)
-        last = low if low == len(words) - 1 else _break(text, words, first, low)
+        if low <= previous:  # the overlap leaves no room for a new word: start after the passage before instead
+            first = previous + 1
+            continue
+        last = low if low == len(words) - 1 else _break(text, words, first, low, previous)
         spans.append((words[first][0], words[last][1]))
         if last == len(words) - 1:
             break
@@ -130,7 +133,7 @@ def passage_spans(text: str, max_tokens: int = PASSAGE_TOKENS, overlap: int = OV
         while low < high:
             middle = (low + high) // 2
             low, high = (low, middle) if _tokens(text, words, middle, last) <= overlap else (middle + 1, high)
-        first = low
+        first, previous = low, last
     return spans
 
 
