@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-dev
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_context.py
 	$(PY) scripts/bench_setup.py
 	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_store.py
+	MEMORY_LAB_OFFLINE=1 $(PY) scripts/bench_documents.py
 
 ## eval: the memory benchmark, offline: every agent through the default dataset, fresh
 ## (writes results/eval-offline.json and results/eval-offline.png; see notebook 13)

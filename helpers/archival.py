@@ -4,12 +4,15 @@ The store is a plain dict: the passages' texts, and a float32 matrix with one un
 passage (room for more rows is kept, so inserting in batches does not copy everything each time).
 Search is a cosine top-k: one dot product per row, then the best rows, served a page at a time.
 Results are ranked by similarity, best first; equal similarities by id, oldest first, so that
-pages continue each other exactly.
+pages continue each other exactly. A passage may carry metadata (a JSON-ready dict, or None) in the
+optional list `archive["metadata"]`, parallel to the passages: a document's passages say where they
+came from (`helpers.documents`), and search results show it as a citation, "[source, passage n, ...]".
 """
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -24,6 +27,7 @@ class Archive(TypedDict):
 
     passages: list[str]
     vectors: np.ndarray
+    metadata: NotRequired[list[dict[str, Any] | None]]  # per passage, where they have any (e.g. a document's)
 
 
 def new_archive() -> Archive:
@@ -36,11 +40,14 @@ def archive_matrix(archive: Archive) -> np.ndarray:
     return archive["vectors"][: len(archive["passages"])]
 
 
-def archival_insert(archive: Archive, texts: list[str], vectors: np.ndarray) -> list[int]:
-    """Store passages with their embeddings (one row per text); return their ids (positions)."""
+def archival_insert(archive: Archive, texts: list[str], vectors: np.ndarray,
+                    metadata: Sequence[dict[str, Any] | None] | None = None) -> list[int]:
+    """Store passages with their embeddings (one row per text), and metadata if given; return their ids (positions)."""
     vectors = normalize(np.atleast_2d(vectors))
     if len(texts) != len(vectors):
         raise ValueError(f"Got {len(texts)} passages but {len(vectors)} embeddings; pass one embedding per passage.")
+    if metadata is not None and len(metadata) != len(texts):
+        raise ValueError(f"Got {len(texts)} passages but {len(metadata)} metadata; pass one (or None) per passage.")
     count, buffer = len(archive["passages"]), archive["vectors"]
     if count and buffer.shape[1] != vectors.shape[1]:
         raise ValueError(
@@ -54,8 +61,27 @@ def archival_insert(archive: Archive, texts: list[str], vectors: np.ndarray) -> 
             grown[:count] = buffer[:count]
         archive["vectors"] = buffer = grown
     buffer[count : count + len(texts)] = vectors
+    if metadata is not None or "metadata" in archive:  # kept parallel to the passages, None where there is none
+        kept = archive.setdefault("metadata", [])
+        kept.extend([None] * (count - len(kept)))
+        kept.extend(metadata if metadata is not None else [None] * len(texts))
     archive["passages"].extend(texts)
     return list(range(count, count + len(texts)))
+
+
+def passage_metadata(archive: Archive, passage_id: int) -> dict[str, Any] | None:
+    """The metadata of one passage, or None if it has none."""
+    kept = archive.get("metadata") or []
+    return kept[passage_id] if passage_id < len(kept) else None
+
+
+def documents_in(archive: Archive) -> dict[str, int]:
+    """The documents archival memory holds passages of, with how many passages each ({"book.txt": 58})."""
+    counts: dict[str, int] = {}
+    for meta in archive.get("metadata") or []:
+        if meta and isinstance(meta.get("source"), str):
+            counts[meta["source"]] = counts.get(meta["source"], 0) + 1
+    return counts
 
 
 def cosine_top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -79,10 +105,24 @@ def cosine_top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndar
 
 
 def archival_search(archive: Archive, query_vector: np.ndarray, *, page: int = 0, page_size: int = PAGE_SIZE) -> Page:
-    """One page of passages ranked by similarity to the query (each result: "id", "score", "text")."""
+    """One page of passages ranked by similarity to the query (each result: "id", "score", "text", "metadata")."""
     ids, scores = cosine_top_k(archive_matrix(archive), query_vector, (page + 1) * page_size)
-    ranked = [{"id": int(i), "score": round(float(s), 3), "text": archive["passages"][i]} for i, s in zip(ids, scores)]
+    ranked = [{"id": int(i), "score": round(float(s), 3), "text": archive["passages"][i],
+               "metadata": passage_metadata(archive, int(i))} for i, s in zip(ids, scores)]
     return paginate(ranked, page=page, page_size=page_size, total=len(archive["passages"]))
+
+
+def citation(metadata: Mapping[str, Any] | None) -> str:
+    """Where a passage came from, as search results show it: "[book.txt, passage 3, lines 40-52]" ("" if unknown)."""
+    if not metadata or not metadata.get("source"):
+        return ""
+    parts = [str(metadata["source"])]
+    if metadata.get("passage") is not None:
+        parts.append(f"passage {metadata['passage']}")
+    lines = metadata.get("lines")
+    if isinstance(lines, (list, tuple)) and len(lines) == 2:
+        parts.append(f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}-{lines[1]}")
+    return f"[{', '.join(parts)}]"
 
 
 def format_archival_results(found: Page) -> str:
@@ -96,5 +136,9 @@ def format_archival_results(found: Page) -> str:
         f"Archival memory: {how_many(found['total'], 'passage')}, most similar first; "
         f"page {found['page']} (pages 0 to {found['pages'] - 1}):"
     )
-    lines = [f"{first + n}. (similarity {r['score']:.2f}) {r['text']}" for n, r in enumerate(found["results"])]
+    lines = []
+    for n, result in enumerate(found["results"]):
+        cited = citation(result.get("metadata"))
+        text = " ".join(result["text"].split())  # one line per result, whatever line breaks a passage holds
+        lines.append(f"{first + n}. (similarity {result['score']:.2f}) {cited + ' ' if cited else ''}{text}")
     return "\n".join([header, *lines])

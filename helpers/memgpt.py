@@ -36,7 +36,14 @@ from helpers.agent import (
     reply_message,
     tool_call_parts,
 )
-from helpers.archival import Archive, archival_insert, archival_search, format_archival_results, new_archive
+from helpers.archival import (
+    Archive,
+    archival_insert,
+    archival_search,
+    documents_in,
+    format_archival_results,
+    new_archive,
+)
 from helpers.backend import backend_name, model_for
 from helpers.embeddings import embed as embed_texts
 from helpers.embeddings import embedding_model_for
@@ -328,7 +335,9 @@ def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:
     recalled, in_context = len(agent["recall"]), len(agent["messages"])
     lines = [f"Current time: {moment:%Y-%m-%d %H:%M %Z}".rstrip()] if moment else []
     lines.append(f"Recall memory: {how_many(recalled, 'message')} ({max(recalled - in_context, 0)} no longer in your context).")
-    lines.append(f"Archival memory: {how_many(len(agent['archival']['passages']), 'passage')}.")
+    archived, documents = len(agent["archival"]["passages"]), documents_in(agent["archival"])
+    loaded = f", {sum(documents.values())} of them from documents: {', '.join(documents)}" if documents else ""
+    lines.append(f"Archival memory: {how_many(archived, 'passage')}{loaded}.")
     return "\n".join(lines)
 
 

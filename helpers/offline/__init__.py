@@ -51,7 +51,9 @@ reads it); `tools` (choosing tools, filling arguments); `reasoning` (shared by b
 `chat_policy` (lesson 1); `memgpt_policy` (notebooks 05-07); `policy` (which one, and the request's
 controls); `embeddings`; for notebook 13's benchmark: `phrasings` (facts said in passing rewritten plainly,
 people known by name, more question keys), `recollection` (answers about time and counts, and the rule
-that an overlap answer names what is asked), `dates` (dates as people write them).
+that an overlap answer names what is asked), `dates` (dates as people write them); for notebook 11:
+`documents` (passages cited "[source, passage n, ...]" in search results or in the prompt: search, read
+the next page, quote the sentence that answers with its citation, or say it doesn't know).
 """
 
 from helpers.offline.embeddings import EMBEDDING_DIMENSIONS, OFFLINE_EMBEDDING_MODEL, offline_embedding

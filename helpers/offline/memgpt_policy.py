@@ -17,6 +17,7 @@ from helpers.offline.context_window import (
     refused_for_size,
     relieve_pressure,
 )
+from helpers.offline.documents import after_document_search, document_query
 from helpers.offline.language import capitalised, record
 from helpers.offline.phrasings import KIN_KEY, link_people, people_in
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
@@ -126,6 +127,9 @@ def _first_move(conversation: Conversation) -> Decision:
             search = _search_tool(conversation, question.text, set())
             if search:
                 return _search(conversation, search, _query(question, conversation), not_known(question))
+        query = document_query(conversation, question)  # documents in archival memory may answer it
+        if query:
+            return _search(conversation, "archival_memory_search", query, not_known(question))
     if reading.questions:
         text = join(answers(conversation, reading)) or other_reply(conversation, reading, plan, saves=False)
         found = any(answer_from_context(conversation, q) for q in reading.questions)
@@ -158,6 +162,9 @@ def _after_tools(conversation: Conversation, calls: list[Call]) -> Decision:
         question = read_question(conversation.user_text)
         if is_about_time(question):
             return _after_time_search(conversation, calls, question)
+        from_documents = after_document_search(conversation, calls)  # quote a cited passage, or page on
+        if from_documents:
+            return from_documents
         found = answer_from_hits(conversation, last.name, search_hits(last.result.text), question)
         if found:
             return _send(conversation, found, "Found it in the search results; answering.")

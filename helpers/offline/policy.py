@@ -7,6 +7,7 @@ from typing import Any
 
 from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
+from helpers.offline.documents import answer_from_prompt
 from helpers.offline.context_window import extractive_summary, summary_words
 from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
@@ -21,7 +22,9 @@ def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool
     words = summary_words(conversation.messages, conversation.tools)
     if words is not None:  # a request to summarize a conversation (notebook 08)
         return Decision(content=extractive_summary(conversation.messages, words))
-    decision = decide_memgpt(conversation) if "send_message" in conversation.tools else decide_chat(conversation)
+    # With no tools, cited passages in the request (plain RAG) are answered from first.
+    decision = decide_memgpt(conversation) if "send_message" in conversation.tools else (
+        answer_from_prompt(conversation) or decide_chat(conversation))
     if tool_choice == "none" and (decision.tool_calls or "send_message" in conversation.tools):
         decision = Decision(content=decision.reply or decision.content)  # it can only say what it would do
     elif isinstance(tool_choice, dict):

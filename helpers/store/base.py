@@ -473,8 +473,8 @@ def agent_from_file(data: Any) -> Agent:
     }
 
 
-def ranked_passages(candidates: list[tuple[float, int, str]], page: int, page_size: int, total: int) -> Page:
-    """One page of (score, id, text) candidates, best first (ties by id), as `archival_search` returns it."""
+def ranked_passages(candidates: list[tuple[float, int, str, Any]], page: int, page_size: int, total: int) -> Page:
+    """One page of (score, id, text, metadata) candidates, best first (ties by id), as `archival_search` returns it."""
     ranked = sorted(candidates, key=lambda c: (-c[0], c[1]))
-    return paginate([{"id": i, "score": round(s, 3), "text": t} for s, i, t in ranked], page=page,
+    return paginate([{"id": i, "score": round(s, 3), "text": t, "metadata": m} for s, i, t, m in ranked], page=page,
                     page_size=page_size, total=total)

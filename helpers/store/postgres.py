@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from helpers import memgpt
-from helpers.archival import PAGE_SIZE, archive_matrix, cosine_top_k, format_archival_results
+from helpers.archival import PAGE_SIZE, archive_matrix, cosine_top_k, format_archival_results, passage_metadata
 from helpers.embeddings import normalize
 from helpers.memgpt import Agent, Embedder
 from helpers.paging import Page, paginate
@@ -303,13 +303,15 @@ class PostgresStore(Store):
             rows = tx.rows(
                 # The size is written into the SQL (an int we computed): the planner must see `dims = 384`
                 # to use the partial HNSW index for that size. %b: the query goes over in binary.
-                f"SELECT id, text, embedding::vector({dims}) <=> %b AS distance FROM passages "
+                f"SELECT id, text, metadata, embedding::vector({dims}) <=> %b AS distance FROM passages "
                 f"WHERE agent_id = ? AND dims = {dims} ORDER BY distance, id LIMIT {int(limit)}", (query, agent_id))
-        candidates = [(1.0 - float(distance), int(i), text) for i, text, distance in rows]
+        candidates = [(1.0 - float(distance), int(i), text, None if meta is None else json.loads(meta))
+                      for i, text, meta, distance in rows]
         unsaved = archive_matrix(archive)[saved:]
         if len(unsaved):
             ids, scores = cosine_top_k(unsaved, query, limit)
-            candidates += [(float(s), saved + int(i), archive["passages"][saved + int(i)]) for i, s in zip(ids, scores)]
+            candidates += [(float(s), saved + int(i), archive["passages"][saved + int(i)],
+                            passage_metadata(archive, saved + int(i))) for i, s in zip(ids, scores)]
         return ranked_passages(candidates, page, page_size, len(archive["passages"]))
 
     def recall_search(
