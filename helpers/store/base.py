@@ -23,6 +23,8 @@ from helpers.memory import SECTION_LIMIT as BLOCK_LIMIT
 
 AGENT_FILE_VERSION = 1  # the "memory_lab_agent_file" number written by export_agent
 Row = tuple[Any, ...]
+BLOCK_FIELDS = ("value", "limit", "description", "read_only")  # a block's fields, in the order of block_parts
+BlockFields = tuple[str, int, str, bool]
 
 
 class StoreError(RuntimeError):
@@ -62,7 +64,7 @@ class Transaction:
             self.cursor.executemany(self._sql(sql), [tuple(p) for p in params])
 
 
-def block_parts(block: dict[str, Any]) -> tuple[str, int, str, bool]:
+def block_parts(block: dict[str, Any]) -> BlockFields:
     """A block's value, limit, description and read-only flag (defaults for blocks made before they existed)."""
     return (str(block["value"]), int(block.get("limit", BLOCK_LIMIT)), str(block.get("description") or ""),
             bool(block.get("read_only", False)))
@@ -98,6 +100,8 @@ class Store:
         self._guard = threading.Lock()
         # (name, id of the dict) -> the agent's version when this copy was created, loaded or saved
         self._versions: dict[tuple[str, int], int] = {}
+        # block row id -> (the one dict for a block several agents share, its fields as the database holds them)
+        self._shared: dict[int, tuple[dict[str, Any], BlockFields]] = {}
 
     # ----- what a backend provides ---------------------------------------------------------
 
@@ -243,14 +247,15 @@ class Store:
             system, model, embedding_model, context_window, summary, token_ratio, version = tx.one(
                 "SELECT system, model, embedding_model, context_window, summary, token_ratio, version FROM agents "
                 "WHERE id = ?", (agent_id,)) or ()
-            blocks = {
-                label: {"value": value, "limit": limit, "description": description, "read_only": bool(read_only)}
-                for label, value, limit, description, read_only in tx.rows(
-                    "SELECT b.label, b.value, b.char_limit, b.description, b.read_only FROM blocks b "
-                    "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ? ORDER BY ab.position",
-                    (agent_id,),
-                )
-            }
+            blocks = {}
+            for block_id, label, value, limit, description, read_only, agents in tx.rows(
+                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, "
+                "(SELECT COUNT(*) FROM agent_blocks x WHERE x.block_id = b.id) FROM blocks b "
+                "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ? ORDER BY ab.position",
+                (agent_id,),
+            ):
+                fields = (value, int(limit), description, bool(read_only))
+                blocks[label] = self._shared_block(int(block_id), fields) if agents > 1 else dict(zip(BLOCK_FIELDS, fields))
             messages = [json.loads(m) for (m,) in tx.rows(
                 "SELECT message FROM messages WHERE agent_id = ? ORDER BY position", (agent_id,))]
             recall = [
@@ -278,8 +283,69 @@ class Store:
             agent_id = self._agent_id(tx, name, lock=True)
             tx.run("DELETE FROM agents WHERE id = ?", (agent_id,))  # its rows go with it (ON DELETE CASCADE)
             tx.run("DELETE FROM blocks WHERE id NOT IN (SELECT block_id FROM agent_blocks)")
+            kept = {int(block_id) for (block_id,) in tx.rows("SELECT id FROM blocks")} if self._shared else set()
         for key in [key for key in self._versions if key[0] == name]:
             del self._versions[key]
+        for block_id in self._shared.keys() - kept:  # a deleted row's id may be given to a new block later
+            del self._shared[block_id]
+
+    # ----- blocks shared by several agents -------------------------------------------------------
+
+    def _shared_block(self, block_id: int, fields: BlockFields) -> dict[str, Any]:
+        """The one dict for a block several agents share, whichever of them is loaded: the same every time.
+
+        It takes the database's fields, unless it holds an edit not saved yet (that edit is kept).
+        """
+        known = self._shared.get(block_id)
+        block = dict(zip(BLOCK_FIELDS, fields)) if known is None else known[0]
+        if known is not None and block_parts(block) == known[1]:  # nothing waits to be saved in it
+            block.update(zip(BLOCK_FIELDS, fields))
+        self._shared[block_id] = (block, fields)
+        return block
+
+    def share_block(self, label: str, *agents: Agent) -> dict[str, Any]:
+        """Share the first agent's block `label` with the other agents, in the database and in memory.
+
+        In the database it becomes one row linked to every agent (through `agent_blocks`), in place of a
+        block of that label they had. In memory it is the very same dict in each agent's "blocks": an
+        edit by one is in the others' next request, and saving any of them saves it, once. Agents loaded
+        later from this store get that same dict too. Returns the shared block.
+        """
+        names = [agent.get("name", "") for agent in agents]
+        if len(set(names)) < 2:
+            raise StoreError(f"Sharing a block takes two agents or more of this store, not {names!r}: "
+                             "store.share_block('team', first_agent, second_agent).")
+        first = agents[0]
+        if label not in first["blocks"]:
+            raise StoreError(f"{names[0]!r} has no block {label!r} to share; its blocks are: "
+                             f"{', '.join(first['blocks'])}. Add it first (agent['blocks'][{label!r}] = ...) and save.")
+        block = first["blocks"][label]
+        fields = block_parts(block)
+        find = "SELECT b.id, ab.position FROM blocks b JOIN agent_blocks ab ON ab.block_id = b.id " \
+               "WHERE ab.agent_id = ? AND b.label = ?"
+        with self.transaction(write=True) as tx:
+            ids = [self._agent_id(tx, name, lock=True) for name in names]
+            row = tx.one(find, (ids[0], label))
+            if row is None:
+                raise StoreError(f"Block {label!r} of {names[0]!r} is not saved yet: store.save(agent) first.")
+            block_id = int(row[0])
+            tx.run("UPDATE blocks SET value = ?, char_limit = ?, description = ?, read_only = ? WHERE id = ?",
+                   (*fields, block_id))
+            for agent_id in dict.fromkeys(ids[1:]):
+                old = tx.one(find, (agent_id, label))
+                if old is not None and int(old[0]) == block_id:
+                    continue  # shared already
+                if old is not None:  # its own block of that label goes
+                    tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, old[0]))
+                    tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)", (old[0],))
+                position = old[1] if old is not None else (tx.one(
+                    "SELECT COALESCE(MAX(position) + 1, 0) FROM agent_blocks WHERE agent_id = ?", (agent_id,)) or (0,))[0]
+                tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
+                       (agent_id, block_id, position))
+        for agent in agents[1:]:
+            agent["blocks"][label] = block
+        self._shared[block_id] = (block, fields)
+        return block
 
     # ----- saving a step -------------------------------------------------------------------------
 
@@ -314,12 +380,18 @@ class Store:
                 (agent["system"], agent.get("model"), agent.get("embedding_model"), agent["context_window"],
                  agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), datetime.now(timezone.utc).isoformat(timespec="seconds"), agent_id),
             )
-            self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
+            shared = self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
         self._versions[(name, id(agent))] = int(version) + 1
+        for block_id, block, fields in shared:  # what the database now holds for each shared block
+            self._shared[block_id] = (block, fields)
 
-    def _write_changes(self, tx: Transaction, agent_id: int, agent: Agent, saved_recall: int, saved_passages: int) -> None:
-        """Write blocks that changed, the messages in context, and the recall entries and passages not saved yet."""
-        self._write_blocks(tx, agent_id, agent["blocks"])
+    def _write_changes(self, tx: Transaction, agent_id: int, agent: Agent, saved_recall: int,
+                       saved_passages: int) -> list[tuple[int, dict[str, Any], BlockFields]]:
+        """Write blocks that changed, the messages in context, and the recall entries and passages not saved yet.
+
+        Returns the blocks shared with other agents, as written: (row id, block, fields).
+        """
+        shared = self._write_blocks(tx, agent_id, agent["blocks"])
         tx.run("DELETE FROM messages WHERE agent_id = ?", (agent_id,))
         tx.many("INSERT INTO messages (agent_id, position, message) VALUES (?, ?, ?)",
                 [(agent_id, n, to_json(m)) for n, m in enumerate(agent["messages"])])
@@ -338,15 +410,22 @@ class Store:
             metadata += [None] * (len(archive["passages"]) - len(metadata))
             self._insert_passages(tx, agent_id, saved_passages, texts,
                                   archive_matrix(archive)[saved_passages:], metadata[saved_passages:])
+        return shared
 
-    def _write_blocks(self, tx: Transaction, agent_id: int, blocks: dict[str, dict[str, Any]]) -> None:
-        """Update the blocks whose fields changed, add new ones, unlink those the agent no longer has."""
+    def _write_blocks(self, tx: Transaction, agent_id: int,
+                      blocks: dict[str, dict[str, Any]]) -> list[tuple[int, dict[str, Any], BlockFields]]:
+        """Update the blocks whose fields changed, add new ones, unlink those the agent no longer has.
+
+        Returns the blocks it shares with other agents, as now written: (row id, block, fields).
+        """
         current = {
-            label: (block_id, (value, limit, description, bool(read_only)), position)
-            for block_id, label, value, limit, description, read_only, position in tx.rows(
-                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, ab.position FROM blocks b "
+            label: (block_id, (value, limit, description, bool(read_only)), position, agents)
+            for block_id, label, value, limit, description, read_only, position, agents in tx.rows(
+                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, ab.position, "
+                "(SELECT COUNT(*) FROM agent_blocks x WHERE x.block_id = b.id) FROM blocks b "
                 "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ?", (agent_id,))
         }
+        shared = []
         for position, (label, block) in enumerate(blocks.items()):
             fields = block_parts(block)
             if label not in current:
@@ -356,17 +435,20 @@ class Store:
                 tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
                        (agent_id, row[0], position))
                 continue
-            block_id, saved, saved_position = current[label]
+            block_id, saved, saved_position, agents = current[label]
             if fields != saved:  # only what changed: a block shared with another agent is not overwritten blindly
                 tx.run("UPDATE blocks SET value = ?, char_limit = ?, description = ?, read_only = ? WHERE id = ?",
                        (*fields, block_id))
             if position != saved_position:
                 tx.run("UPDATE agent_blocks SET position = ? WHERE agent_id = ? AND block_id = ?",
                        (position, agent_id, block_id))
+            if agents > 1:
+                shared.append((int(block_id), block, fields))
         for label in current.keys() - blocks.keys():
             tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, current[label][0]))
             tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)",
                    (current[label][0],))
+        return shared
 
     # ----- agent files ----------------------------------------------------------------------------
 
