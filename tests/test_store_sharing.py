@@ -7,14 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
+from helpers.backend import make_client
 from helpers.memgpt import memgpt_step
+from helpers.multi_agent import new_block, new_team, team_step
 from helpers.recall import ticking_clock
 from helpers.store import StoreError, open_store
 from tests.store_fixtures import postgres_server, postgres_url, sqlite_url, store, store_url  # noqa: F401 (fixtures)
-
-
-def new_block(value: str, description: str) -> dict:
-    return {"value": value, "limit": 2000, "description": description, "read_only": False}
 
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -112,3 +110,20 @@ def test_share_block_errors_say_what_to_do(store) -> None:
     with pytest.raises(StoreError, match=r"not saved yet: store.save\(agent\) first"):
         store.share_block("team", ann, bob)
     assert "team" not in bob["blocks"]
+
+
+def test_a_team_in_a_store_saves_every_agent_that_took_a_step(store, store_url) -> None:
+    agents = trio(store)
+    agents["writer"]["blocks"]["persona"]["value"] = "I am the writer of Lumen Books: I draft short texts."
+    store.save(agents["writer"])
+    team = new_team(make_client(), {name: store.load_agent(name) for name in ("supervisor", "writer", "evaluator")},
+                    {"writer": "drafts short texts (taglines, emails)", "evaluator": "checks drafts against our rules"},
+                    contacts={"supervisor": ["writer", "evaluator"]}, now=ticking_clock(START), store=store)
+    reply = team_step(team, "supervisor", "Draft a tagline for the poetry night")
+    assert reply == 'writer replied: Here is a draft tagline: "Poetry night at Lumen Books, your independent bookshop in Leeds."'
+    store.close()
+    with open_store(store_url) as reopened:
+        writer = reopened.load_agent("writer")
+        assert writer["recall"][0]["text"].startswith("[Message from agent 'supervisor' (hop 1 of at most 3)")
+        assert reopened.load_agent("supervisor")["recall"][0]["text"] == "Draft a tagline for the poetry night"
+        assert reopened.load_agent("evaluator")["recall"] == []
