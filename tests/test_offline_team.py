@@ -63,12 +63,12 @@ def first_call(client, text: str, **options) -> tuple[str, dict]:
 
 @pytest.mark.parametrize(("text", "agent", "message"), [
     ("Ask the writer to draft a tagline for our poetry night", "writer", "Draft a tagline for our poetry night."),
-    ("Could you ask the writer for a tagline about the book fair?", "writer", "A tagline about the book fair?"),
+    ("Could you ask the writer for a tagline about the book fair?", "writer", "A tagline about the book fair."),
     ("Please have the evaluator check this: \"Big sale today\"", "evaluator", "Check this: \"Big sale today\""),
     ("writer: draft an email about the reading group", "writer", "Draft an email about the reading group."),
     ("Send this tagline to the evaluator: \"Come in, stay a while\"", "evaluator", "This tagline: \"Come in, stay a while\""),
     ("Draft a tagline for the poetry night", "writer", "Draft a tagline for the poetry night."),
-    ("Can you write an email about the book fair?", "writer", "Write an email about the book fair?"),
+    ("Can you write an email about the book fair?", "writer", "Write an email about the book fair."),
     ("I need a slogan for the summer sale", "writer", "A slogan for the summer sale."),
     ("Review this tagline: \"Books for every reader\"", "evaluator", "Review this tagline: \"Books for every reader\""),
     ("Please evaluate the draft \"Lumen Books: read more\"", "evaluator", "Evaluate the draft \"Lumen Books: read more\""),

@@ -267,10 +267,10 @@ def plan(text: str, agents: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _sentence(text: str) -> str:
-    """A task as a sentence: a capital first, a full stop last."""
-    text = text.strip()
+    """A task as a sentence: a capital first, a full stop last ("could you write ...?" asked for it)."""
+    text = text.strip().removesuffix("?").rstrip()
     text = text[:1].upper() + text[1:]
-    return text if re.search(r"[.!?:\"”')]$", text) else f"{text}."
+    return text if re.search(r"[.!:\"”')]$", text) else f"{text}."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,23 +411,25 @@ def _kept(draft: str, rules: Rules) -> str:
 
 
 def write_draft(task: str, rules: Rules) -> str:
-    """A short draft from the request's words, kept to the rules the organization's blocks state."""
+    """A short draft from the request's words, kept to the rules the organization's blocks state.
+
+    It tries a long version, then shorter ones, and keeps the first within the word limit.
+    """
     kind = next((k for k in KINDS if re.search(rf"\b{k}s?\b", task, re.I)), "text")
     about = ABOUT.search(task)
     topic = re.sub(r"^(?:our|the|a|an|my|this|next|upcoming)\s+", "", about.group("topic").strip(), flags=re.I) if about else ""
     topic = re.sub(r"\s+(?:and|then)\s+.*$", "", topic, flags=re.I).strip()
     org, what = rules.organization, re.sub(r"^(?:an?|the)\s+", "", rules.what or "")
+    named = f"{topic[:1].upper()}{topic[1:]} at {org}" if topic and org else topic.capitalize() or org or "Come and see us"
     if kind in LETTERS:
-        short = f"{org or 'We'} invite{'s' if org else ''} you to {('our ' + topic) if topic else 'visit us'}."
-        full = f"{short} Come and see us{': we are ' + rules.what if rules.what else ''}."
+        invite = f"{org or 'We'} invite{'s' if org else ''} you to {('our ' + topic) if topic else 'visit us'}."
+        drafts = [f"{invite} Come and see us{': we are ' + rules.what if rules.what else ''}.", invite, f"{named}."]
     else:
-        lead = f"{topic[:1].upper()}{topic[1:]} at {org}" if topic and org else topic.capitalize() or org or "Come and see us"
-        short, full = f"{lead}.", f"{lead}, your {what}." if what else f"{lead}."
-    draft = _kept(full, rules)
-    if rules.max_words and _count(draft) > rules.max_words:
-        draft = _kept(short, rules)
-    if rules.max_words and _count(draft) > rules.max_words:
-        draft = " ".join(draft.split()[: rules.max_words]).rstrip(",.:;") + "."
+        drafts = [f"{named}, your {what}." if what else f"{named}.", f"{named}."]
+    kept = [_kept(draft, rules) for draft in drafts]
+    draft = next((d for d in kept if not rules.max_words or _count(d) <= rules.max_words), None)
+    if draft is None:  # even the shortest is too long: cut it at the limit
+        draft = " ".join(kept[-1].split()[: rules.max_words]).rstrip(",.:;") + "."
     return f'Here is a draft {kind}: "{draft}"'
 
 
