@@ -106,10 +106,29 @@ def test_share_block_errors_say_what_to_do(store) -> None:
     bob = store.create_agent("Bob")
     with pytest.raises(StoreError, match="no block 'team'.*persona, human"):
         store.share_block("team", ann, bob)
-    ann["blocks"]["team"] = new_block("We ship on Fridays", "Team notes")
-    with pytest.raises(StoreError, match=r"not saved yet: store.save\(agent\) first"):
-        store.share_block("team", ann, bob)
     assert "team" not in bob["blocks"]
+
+
+def test_a_new_block_shared_at_once_is_saved_with_its_agents(store) -> None:
+    ann, bob = store.create_agent("Ann"), store.create_agent("Bob")
+    ann["blocks"]["team"] = new_block("We ship on Fridays", "Team notes")
+    store.share_block("team", ann, bob)  # not saved yet: share_block saves both
+    assert [name for _, name in linked(store, "team")] == ["Ann", "Bob"]
+    assert store.load_agent("Bob")["blocks"]["team"]["value"] == "We ship on Fridays"
+
+
+def test_a_block_shared_in_memory_is_shared_in_the_store_once_saved(store, store_url) -> None:
+    ann, bob = store.create_agent("Ann", human="The human's name is Ada"), store.create_agent("Bob")
+    bob["blocks"]["human"] = ann["blocks"]["human"]  # by hand, as share_block does in memory
+    store.save(bob)
+    assert len({block_id for block_id, _ in linked(store, "human")}) == 1
+    store.close()
+    with open_store(store_url) as reopened:
+        ann, bob = reopened.load_agent("Ann"), reopened.load_agent("Bob")
+        assert bob["blocks"]["human"] is ann["blocks"]["human"]
+        bob["blocks"]["persona"] = {**ann["blocks"]["persona"]}  # an equal copy is not shared
+        reopened.save(bob)
+        assert len({block_id for block_id, _ in linked(reopened, "persona")}) == 2
 
 
 def test_a_team_in_a_store_saves_every_agent_that_took_a_step(store, store_url) -> None:

@@ -70,6 +70,11 @@ def block_parts(block: dict[str, Any]) -> BlockFields:
             bool(block.get("read_only", False)))
 
 
+def _block_fields(value: Any, limit: Any, description: Any, read_only: Any) -> BlockFields:
+    """A block row's columns as `block_parts` gives a block's fields (read_only is 0/1 in SQLite)."""
+    return (value, int(limit), description, bool(read_only))
+
+
 def to_json(value: Any) -> str:
     """JSON text as stored: Unicode as is (not \\u escapes), so the tables read as the agent wrote them."""
     return json.dumps(value, ensure_ascii=False)
@@ -100,8 +105,9 @@ class Store:
         self._guard = threading.Lock()
         # (name, id of the dict) -> the agent's version when this copy was created, loaded or saved
         self._versions: dict[tuple[str, int], int] = {}
-        # block row id -> (the one dict for a block several agents share, its fields as the database holds them)
-        self._shared: dict[int, tuple[dict[str, Any], BlockFields]] = {}
+        # block row id -> (the dict last loaded or saved for it, its fields as the database holds them): so that
+        # agents sharing a row get one dict, and a dict put in another agent is linked to the same row
+        self._blocks: dict[int, tuple[dict[str, Any], BlockFields]] = {}
 
     # ----- what a backend provides ---------------------------------------------------------
 
@@ -237,8 +243,9 @@ class Store:
                  agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), now, now),
             )
             assert row is not None
-            self._write_changes(tx, int(row[0]), agent, saved_recall=0, saved_passages=0)
+            written = self._write_changes(tx, int(row[0]), agent, saved_recall=0, saved_passages=0)
         self._versions[(name, id(agent))] = 0
+        self._blocks.update(written)
 
     def load_agent(self, name: str) -> Agent:
         """The agent called `name`, whole, as the plain dict `memgpt_step` works on."""
@@ -254,8 +261,8 @@ class Store:
                 "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ? ORDER BY ab.position",
                 (agent_id,),
             ):
-                fields = (value, int(limit), description, bool(read_only))
-                blocks[label] = self._shared_block(int(block_id), fields) if agents > 1 else dict(zip(BLOCK_FIELDS, fields))
+                blocks[label] = self._loaded_block(int(block_id), _block_fields(value, limit, description, read_only),
+                                                   shared=agents > 1)
             messages = [json.loads(m) for (m,) in tx.rows(
                 "SELECT message FROM messages WHERE agent_id = ? ORDER BY position", (agent_id,))]
             recall = [
@@ -283,68 +290,48 @@ class Store:
             agent_id = self._agent_id(tx, name, lock=True)
             tx.run("DELETE FROM agents WHERE id = ?", (agent_id,))  # its rows go with it (ON DELETE CASCADE)
             tx.run("DELETE FROM blocks WHERE id NOT IN (SELECT block_id FROM agent_blocks)")
-            kept = {int(block_id) for (block_id,) in tx.rows("SELECT id FROM blocks")} if self._shared else set()
+            kept = {int(block_id) for (block_id,) in tx.rows("SELECT id FROM blocks")}
         for key in [key for key in self._versions if key[0] == name]:
             del self._versions[key]
-        for block_id in self._shared.keys() - kept:  # a deleted row's id may be given to a new block later
-            del self._shared[block_id]
+        for block_id in self._blocks.keys() - kept:  # a deleted row's id may be given to a new block later
+            del self._blocks[block_id]
 
     # ----- blocks shared by several agents -------------------------------------------------------
 
-    def _shared_block(self, block_id: int, fields: BlockFields) -> dict[str, Any]:
-        """The one dict for a block several agents share, whichever of them is loaded: the same every time.
+    def _loaded_block(self, block_id: int, fields: BlockFields, shared: bool) -> dict[str, Any]:
+        """The dict for a block row just read: for a row several agents share, the same dict every time.
 
-        It takes the database's fields, unless it holds an edit not saved yet (that edit is kept).
+        That one dict takes the database's fields, unless it holds an edit not saved yet (kept, to be saved).
         """
-        known = self._shared.get(block_id)
-        block = dict(zip(BLOCK_FIELDS, fields)) if known is None else known[0]
-        if known is not None and block_parts(block) == known[1]:  # nothing waits to be saved in it
-            block.update(zip(BLOCK_FIELDS, fields))
-        self._shared[block_id] = (block, fields)
+        known = self._blocks.get(block_id)
+        if shared and known is not None:
+            block = known[0]
+            if block_parts(block) == known[1]:  # nothing waits to be saved in it
+                block.update(zip(BLOCK_FIELDS, fields))
+        else:
+            block = dict(zip(BLOCK_FIELDS, fields))
+        self._blocks[block_id] = (block, fields)
         return block
 
     def share_block(self, label: str, *agents: Agent) -> dict[str, Any]:
-        """Share the first agent's block `label` with the other agents, in the database and in memory.
+        """Share the first agent's block `label` with the other agents, in memory and in the database, and save them.
 
-        In the database it becomes one row linked to every agent (through `agent_blocks`), in place of a
-        block of that label they had. In memory it is the very same dict in each agent's "blocks": an
-        edit by one is in the others' next request, and saving any of them saves it, once. Agents loaded
-        later from this store get that same dict too. Returns the shared block.
+        In memory it becomes the very same dict in each agent's "blocks" (in place of a block of that label
+        they had), so an edit by one is in the others' next request; saving each agent then links them all
+        to one row. Agents loaded later from this store get one dict for it too. Returns the shared block.
         """
         names = [agent.get("name", "") for agent in agents]
         if len(set(names)) < 2:
             raise StoreError(f"Sharing a block takes two agents or more of this store, not {names!r}: "
                              "store.share_block('team', first_agent, second_agent).")
-        first = agents[0]
-        if label not in first["blocks"]:
+        if label not in agents[0]["blocks"]:
             raise StoreError(f"{names[0]!r} has no block {label!r} to share; its blocks are: "
-                             f"{', '.join(first['blocks'])}. Add it first (agent['blocks'][{label!r}] = ...) and save.")
-        block = first["blocks"][label]
-        fields = block_parts(block)
-        find = "SELECT b.id, ab.position FROM blocks b JOIN agent_blocks ab ON ab.block_id = b.id " \
-               "WHERE ab.agent_id = ? AND b.label = ?"
-        with self.transaction(write=True) as tx:
-            ids = [self._agent_id(tx, name, lock=True) for name in names]
-            row = tx.one(find, (ids[0], label))
-            if row is None:
-                raise StoreError(f"Block {label!r} of {names[0]!r} is not saved yet: store.save(agent) first.")
-            block_id = int(row[0])
-            tx.run("UPDATE blocks SET value = ?, char_limit = ?, description = ?, read_only = ? WHERE id = ?",
-                   (*fields, block_id))
-            for agent_id in dict.fromkeys(ids[1:]):
-                old = tx.one(find, (agent_id, label))
-                if old is not None and int(old[0]) == block_id:
-                    continue  # shared already
-                if old is not None:  # its own block of that label goes
-                    tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, old[0]))
-                    tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)", (old[0],))
-                position = old[1] if old is not None else (tx.one(
-                    "SELECT COALESCE(MAX(position) + 1, 0) FROM agent_blocks WHERE agent_id = ?", (agent_id,)) or (0,))[0]
-                tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
-                       (agent_id, block_id, position))
+                             f"{', '.join(agents[0]['blocks'])}. Add it first: agent['blocks'][{label!r}] = {{...}}.")
+        block = agents[0]["blocks"][label]
         for agent in agents[1:]:
             agent["blocks"][label] = block
-        self._shared[block_id] = (block, fields)
+        for agent in agents:  # the first one first: its block gets its row, which the others are linked to
+            self.save(agent)
         return block
 
     # ----- saving a step -------------------------------------------------------------------------
@@ -380,18 +367,17 @@ class Store:
                 (agent["system"], agent.get("model"), agent.get("embedding_model"), agent["context_window"],
                  agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), datetime.now(timezone.utc).isoformat(timespec="seconds"), agent_id),
             )
-            shared = self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
+            written = self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
         self._versions[(name, id(agent))] = int(version) + 1
-        for block_id, block, fields in shared:  # what the database now holds for each shared block
-            self._shared[block_id] = (block, fields)
+        self._blocks.update(written)  # committed: what the database now holds for each block
 
     def _write_changes(self, tx: Transaction, agent_id: int, agent: Agent, saved_recall: int,
-                       saved_passages: int) -> list[tuple[int, dict[str, Any], BlockFields]]:
+                       saved_passages: int) -> dict[int, tuple[dict[str, Any], BlockFields]]:
         """Write blocks that changed, the messages in context, and the recall entries and passages not saved yet.
 
-        Returns the blocks shared with other agents, as written: (row id, block, fields).
+        Returns the agent's blocks as written: row id -> (block, fields).
         """
-        shared = self._write_blocks(tx, agent_id, agent["blocks"])
+        written = self._write_blocks(tx, agent_id, agent["blocks"])
         tx.run("DELETE FROM messages WHERE agent_id = ?", (agent_id,))
         tx.many("INSERT INTO messages (agent_id, position, message) VALUES (?, ?, ?)",
                 [(agent_id, n, to_json(m)) for n, m in enumerate(agent["messages"])])
@@ -410,45 +396,57 @@ class Store:
             metadata += [None] * (len(archive["passages"]) - len(metadata))
             self._insert_passages(tx, agent_id, saved_passages, texts,
                                   archive_matrix(archive)[saved_passages:], metadata[saved_passages:])
-        return shared
+        return written
 
     def _write_blocks(self, tx: Transaction, agent_id: int,
-                      blocks: dict[str, dict[str, Any]]) -> list[tuple[int, dict[str, Any], BlockFields]]:
+                      blocks: dict[str, dict[str, Any]]) -> dict[int, tuple[dict[str, Any], BlockFields]]:
         """Update the blocks whose fields changed, add new ones, unlink those the agent no longer has.
 
-        Returns the blocks it shares with other agents, as now written: (row id, block, fields).
+        A block dict that is another agent's row (shared in memory: the same dict) is linked to that row,
+        in place of a row of the agent's own. Returns the blocks as written: row id -> (block, fields).
         """
-        current = {
-            label: (block_id, (value, limit, description, bool(read_only)), position, agents)
-            for block_id, label, value, limit, description, read_only, position, agents in tx.rows(
-                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, ab.position, "
-                "(SELECT COUNT(*) FROM agent_blocks x WHERE x.block_id = b.id) FROM blocks b "
-                "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ?", (agent_id,))
-        }
-        shared = []
+        columns = "b.id, b.value, b.char_limit, b.description, b.read_only"
+        current = {label: (int(block_id), _block_fields(*fields), position)
+                   for block_id, *fields, label, position in tx.rows(
+                       f"SELECT {columns}, b.label, ab.position FROM blocks b JOIN agent_blocks ab ON ab.block_id = b.id "
+                       "WHERE ab.agent_id = ?", (agent_id,))}
+        rows_of = {id(block): block_id for block_id, (block, _) in self._blocks.items()}
+        written = {}
         for position, (label, block) in enumerate(blocks.items()):
             fields = block_parts(block)
-            if label not in current:
-                row = tx.one("INSERT INTO blocks (label, value, char_limit, description, read_only) "
-                             "VALUES (?, ?, ?, ?, ?) RETURNING id", (label, *fields))
-                assert row is not None
+            block_id, saved, saved_position = current.get(label, (None, None, None))
+            other = rows_of.get(id(block))
+            if other is not None and other != block_id:
+                found = tx.one(f"SELECT {columns} FROM blocks b WHERE b.id = ? AND b.label = ?", (other, label))
+                if found is not None:  # shared in memory: link this agent to that row, in place of its own
+                    if block_id is not None:
+                        self._unlink_block(tx, agent_id, block_id)
+                    tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
+                           (agent_id, other, position))
+                    block_id, saved, saved_position = other, _block_fields(*found[1:]), position
+            if block_id is None:
+                inserted = tx.one("INSERT INTO blocks (label, value, char_limit, description, read_only) "
+                                  "VALUES (?, ?, ?, ?, ?) RETURNING id", (label, *fields))
+                assert inserted is not None
+                block_id, saved, saved_position = int(inserted[0]), fields, position
                 tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
-                       (agent_id, row[0], position))
-                continue
-            block_id, saved, saved_position, agents = current[label]
+                       (agent_id, block_id, position))
             if fields != saved:  # only what changed: a block shared with another agent is not overwritten blindly
                 tx.run("UPDATE blocks SET value = ?, char_limit = ?, description = ?, read_only = ? WHERE id = ?",
                        (*fields, block_id))
             if position != saved_position:
                 tx.run("UPDATE agent_blocks SET position = ? WHERE agent_id = ? AND block_id = ?",
                        (position, agent_id, block_id))
-            if agents > 1:
-                shared.append((int(block_id), block, fields))
+            written[block_id] = (block, fields)
         for label in current.keys() - blocks.keys():
-            tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, current[label][0]))
-            tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)",
-                   (current[label][0],))
-        return shared
+            self._unlink_block(tx, agent_id, current[label][0])
+        return written
+
+    @staticmethod
+    def _unlink_block(tx: Transaction, agent_id: int, block_id: int) -> None:
+        """Take a block from an agent; the row goes too unless another agent still has it."""
+        tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, block_id))
+        tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)", (block_id,))
 
     # ----- agent files ----------------------------------------------------------------------------
 
