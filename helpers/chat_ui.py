@@ -128,8 +128,13 @@ def render_panel(title: str, text: str) -> str:
 
 
 def describe_event(event: Event) -> str:
-    """One agent event as a line of text, labelled with its model call."""
+    """One agent event as a line of text, labelled with its model call (and, in a team, its agent and hop)."""
     label = f"[call {event.get('call', '?')}]"
+    if "agent" in event:  # a team's event (helpers.multi_agent): whose it is, how many hops from the user
+        call = f", call {event['call']}" if "call" in event else ""
+        label = f"[{event['agent']}, hop {event.get('hop', 0)}{call}]"
+    if event.get("type") == "agent_message":
+        return f"{label} message to {event['to']}: {event['content']}"
     if event.get("type") == "tool_call":
         return f"{label} {event['name']}({event['arguments']}) -> {event['result']}"
     if event.get("type") == "heartbeat":

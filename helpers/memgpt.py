@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -295,9 +295,13 @@ def with_heartbeat(tool: dict[str, Any]) -> dict[str, Any]:
     return tool
 
 
-def memgpt_tools(functions: list[Callable[..., str]] | None = None) -> list[dict[str, Any]]:
-    """The tool schemas for the agent's functions, generated from them, each with `request_heartbeat`."""
-    return [with_heartbeat(function_tool(fn, skip=CONTEXT_ARGUMENTS)) for fn in functions or MEMGPT_FUNCTIONS]
+def memgpt_tools(functions: list[Callable[..., str]] | None = None, context: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The tool schemas for the agent's functions, generated from them, each with `request_heartbeat`.
+
+    `context` names extra arguments the loop fills in (see `memgpt_step`'s `context`): not in the schemas.
+    """
+    skip = (*CONTEXT_ARGUMENTS, *context)
+    return [with_heartbeat(function_tool(fn, skip=skip)) for fn in functions or MEMGPT_FUNCTIONS]
 
 
 def _bind(fn: Callable[..., str], context: dict[str, Any]) -> ToolFunction:
@@ -309,9 +313,10 @@ def _bind(fn: Callable[..., str], context: dict[str, Any]) -> ToolFunction:
     return call
 
 
-def bind_tools(agent: Agent, embed: Embedder, functions: list[Callable[..., str]] | None = None) -> dict[str, ToolFunction]:
-    """The agent's tool functions by name, ready for `execute_tool_call`."""
-    available = {"agent": agent, "embed": embed}
+def bind_tools(agent: Agent, embed: Embedder, functions: list[Callable[..., str]] | None = None,
+               context: dict[str, Any] | None = None) -> dict[str, ToolFunction]:
+    """The agent's tool functions by name, ready for `execute_tool_call` (`context`: more arguments to fill in)."""
+    available = {"agent": agent, "embed": embed, **(context or {})}
     bound = {}
     for fn in functions or MEMGPT_FUNCTIONS:
         wanted = inspect.signature(fn).parameters
@@ -480,10 +485,13 @@ def memgpt_step(
     now: Clock = utc_now,
     on_event: Callable[[Event], None] | None = None,
     store: Store | None = None,
+    context: dict[str, Any] | None = None,
 ) -> str:
     """Handle one user message in at most `max_steps` model calls; return what the agent sent the user.
 
     With a `store`, the step is saved there at its end, in one transaction: all of it or nothing.
+    `context` holds more arguments the loop fills in by name, as it fills `agent` and `embed`: a tool
+    with an argument `team` gets `context["team"]` (helpers.multi_agent); the model never sees them.
     """
     if max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, not {max_steps}.")
@@ -494,7 +502,8 @@ def memgpt_step(
     backend = backend_name()
     model = model or agent.get("model") or model_for(backend)
     embedding_model = embedding_model or agent.get("embedding_model") or embedding_model_for(backend)
-    schemas = [function_tool(fn, skip=CONTEXT_ARGUMENTS) for fn in functions]  # to check what the tools get
+    skip = (*CONTEXT_ARGUMENTS, *(context or {}))  # the arguments the loop fills in
+    schemas = [function_tool(fn, skip=skip) for fn in functions]  # to check what the tools get
     tools = [with_heartbeat(schema) for schema in schemas]  # what the model sees
 
     def embed(texts: list[str]) -> np.ndarray:
@@ -504,7 +513,7 @@ def memgpt_step(
         if on_event:
             on_event(event)
 
-    bound = bind_tools(agent, embed, functions)
+    bound = bind_tools(agent, embed, functions, context)
     from helpers.context import TurnTooLarge, call_within_window, check_window, fit_window  # built on this module
 
     check_window(agent, tools)  # a clear error now, not a refused request later

@@ -23,6 +23,7 @@ from helpers.offline.phrasings import KIN_KEY, link_people, people_in
 from helpers.offline.questions import Question, enough_overlap, key_matches, overlap, read_question, search_words
 from helpers.offline.recollection import answer_in_time, is_about_time, next_page, on_topic, time_query
 from helpers.offline.statements import read_message
+from helpers.offline.team import decide_team
 from helpers.offline.reasoning import (
     answer_from_context,
     append_instead,
@@ -81,6 +82,9 @@ def decide_memgpt(conversation: Conversation) -> Decision:
     sent = [made for made in calls if made.name == "send_message"]
     if any(not made.result.failed for made in sent):
         return Decision(content="I have answered the user; now I wait for their next message.")
+    team = decide_team(conversation, calls)  # notebook 12: messaging other agents, a worker's job, shared blocks
+    if team:
+        return team
     if calls:
         return _after_tools(conversation, calls)
     if not conversation.user_text.strip():

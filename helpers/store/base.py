@@ -23,6 +23,8 @@ from helpers.memory import SECTION_LIMIT as BLOCK_LIMIT
 
 AGENT_FILE_VERSION = 1  # the "memory_lab_agent_file" number written by export_agent
 Row = tuple[Any, ...]
+BLOCK_FIELDS = ("value", "limit", "description", "read_only")  # a block's fields, in the order of block_parts
+BlockFields = tuple[str, int, str, bool]
 
 
 class StoreError(RuntimeError):
@@ -62,10 +64,15 @@ class Transaction:
             self.cursor.executemany(self._sql(sql), [tuple(p) for p in params])
 
 
-def block_parts(block: dict[str, Any]) -> tuple[str, int, str, bool]:
+def block_parts(block: dict[str, Any]) -> BlockFields:
     """A block's value, limit, description and read-only flag (defaults for blocks made before they existed)."""
     return (str(block["value"]), int(block.get("limit", BLOCK_LIMIT)), str(block.get("description") or ""),
             bool(block.get("read_only", False)))
+
+
+def _block_fields(value: Any, limit: Any, description: Any, read_only: Any) -> BlockFields:
+    """A block row's columns as `block_parts` gives a block's fields (read_only is 0/1 in SQLite)."""
+    return (value, int(limit), description, bool(read_only))
 
 
 def to_json(value: Any) -> str:
@@ -98,6 +105,9 @@ class Store:
         self._guard = threading.Lock()
         # (name, id of the dict) -> the agent's version when this copy was created, loaded or saved
         self._versions: dict[tuple[str, int], int] = {}
+        # block row id -> (the dict last loaded or saved for it, its fields as the database holds them): so that
+        # agents sharing a row get one dict, and a dict put in another agent is linked to the same row
+        self._blocks: dict[int, tuple[dict[str, Any], BlockFields]] = {}
 
     # ----- what a backend provides ---------------------------------------------------------
 
@@ -233,8 +243,9 @@ class Store:
                  agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), now, now),
             )
             assert row is not None
-            self._write_changes(tx, int(row[0]), agent, saved_recall=0, saved_passages=0)
+            written = self._write_changes(tx, int(row[0]), agent, saved_recall=0, saved_passages=0)
         self._versions[(name, id(agent))] = 0
+        self._blocks.update(written)
 
     def load_agent(self, name: str) -> Agent:
         """The agent called `name`, whole, as the plain dict `memgpt_step` works on."""
@@ -243,14 +254,15 @@ class Store:
             system, model, embedding_model, context_window, summary, token_ratio, version = tx.one(
                 "SELECT system, model, embedding_model, context_window, summary, token_ratio, version FROM agents "
                 "WHERE id = ?", (agent_id,)) or ()
-            blocks = {
-                label: {"value": value, "limit": limit, "description": description, "read_only": bool(read_only)}
-                for label, value, limit, description, read_only in tx.rows(
-                    "SELECT b.label, b.value, b.char_limit, b.description, b.read_only FROM blocks b "
-                    "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ? ORDER BY ab.position",
-                    (agent_id,),
-                )
-            }
+            blocks = {}
+            for block_id, label, value, limit, description, read_only, agents in tx.rows(
+                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, "
+                "(SELECT COUNT(*) FROM agent_blocks x WHERE x.block_id = b.id) FROM blocks b "
+                "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ? ORDER BY ab.position",
+                (agent_id,),
+            ):
+                blocks[label] = self._loaded_block(int(block_id), _block_fields(value, limit, description, read_only),
+                                                   shared=agents > 1)
             messages = [json.loads(m) for (m,) in tx.rows(
                 "SELECT message FROM messages WHERE agent_id = ? ORDER BY position", (agent_id,))]
             recall = [
@@ -278,8 +290,49 @@ class Store:
             agent_id = self._agent_id(tx, name, lock=True)
             tx.run("DELETE FROM agents WHERE id = ?", (agent_id,))  # its rows go with it (ON DELETE CASCADE)
             tx.run("DELETE FROM blocks WHERE id NOT IN (SELECT block_id FROM agent_blocks)")
+            kept = {int(block_id) for (block_id,) in tx.rows("SELECT id FROM blocks")}
         for key in [key for key in self._versions if key[0] == name]:
             del self._versions[key]
+        for block_id in self._blocks.keys() - kept:  # a deleted row's id may be given to a new block later
+            del self._blocks[block_id]
+
+    # ----- blocks shared by several agents -------------------------------------------------------
+
+    def _loaded_block(self, block_id: int, fields: BlockFields, shared: bool) -> dict[str, Any]:
+        """The dict for a block row just read: for a row several agents share, the same dict every time.
+
+        That one dict takes the database's fields, unless it holds an edit not saved yet (kept, to be saved).
+        """
+        known = self._blocks.get(block_id)
+        if shared and known is not None:
+            block = known[0]
+            if block_parts(block) == known[1]:  # nothing waits to be saved in it
+                block.update(zip(BLOCK_FIELDS, fields))
+        else:
+            block = dict(zip(BLOCK_FIELDS, fields))
+        self._blocks[block_id] = (block, fields)
+        return block
+
+    def share_block(self, label: str, *agents: Agent) -> dict[str, Any]:
+        """Share the first agent's block `label` with the other agents, in memory and in the database, and save them.
+
+        In memory it becomes the very same dict in each agent's "blocks" (in place of a block of that label
+        they had), so an edit by one is in the others' next request; saving each agent then links them all
+        to one row. Agents loaded later from this store get one dict for it too. Returns the shared block.
+        """
+        names = [agent.get("name", "") for agent in agents]
+        if len(set(names)) < 2:
+            raise StoreError(f"Sharing a block takes two agents or more of this store, not {names!r}: "
+                             "store.share_block('team', first_agent, second_agent).")
+        if label not in agents[0]["blocks"]:
+            raise StoreError(f"{names[0]!r} has no block {label!r} to share; its blocks are: "
+                             f"{', '.join(agents[0]['blocks'])}. Add it first: agent['blocks'][{label!r}] = {{...}}.")
+        block = agents[0]["blocks"][label]
+        for agent in agents[1:]:
+            agent["blocks"][label] = block
+        for agent in agents:  # the first one first: its block gets its row, which the others are linked to
+            self.save(agent)
+        return block
 
     # ----- saving a step -------------------------------------------------------------------------
 
@@ -314,12 +367,17 @@ class Store:
                 (agent["system"], agent.get("model"), agent.get("embedding_model"), agent["context_window"],
                  agent.get("summary", ""), float(agent.get("token_ratio", 1.0)), datetime.now(timezone.utc).isoformat(timespec="seconds"), agent_id),
             )
-            self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
+            written = self._write_changes(tx, agent_id, agent, saved_recall, saved_passages)
         self._versions[(name, id(agent))] = int(version) + 1
+        self._blocks.update(written)  # committed: what the database now holds for each block
 
-    def _write_changes(self, tx: Transaction, agent_id: int, agent: Agent, saved_recall: int, saved_passages: int) -> None:
-        """Write blocks that changed, the messages in context, and the recall entries and passages not saved yet."""
-        self._write_blocks(tx, agent_id, agent["blocks"])
+    def _write_changes(self, tx: Transaction, agent_id: int, agent: Agent, saved_recall: int,
+                       saved_passages: int) -> dict[int, tuple[dict[str, Any], BlockFields]]:
+        """Write blocks that changed, the messages in context, and the recall entries and passages not saved yet.
+
+        Returns the agent's blocks as written: row id -> (block, fields).
+        """
+        written = self._write_blocks(tx, agent_id, agent["blocks"])
         tx.run("DELETE FROM messages WHERE agent_id = ?", (agent_id,))
         tx.many("INSERT INTO messages (agent_id, position, message) VALUES (?, ?, ?)",
                 [(agent_id, n, to_json(m)) for n, m in enumerate(agent["messages"])])
@@ -338,35 +396,57 @@ class Store:
             metadata += [None] * (len(archive["passages"]) - len(metadata))
             self._insert_passages(tx, agent_id, saved_passages, texts,
                                   archive_matrix(archive)[saved_passages:], metadata[saved_passages:])
+        return written
 
-    def _write_blocks(self, tx: Transaction, agent_id: int, blocks: dict[str, dict[str, Any]]) -> None:
-        """Update the blocks whose fields changed, add new ones, unlink those the agent no longer has."""
-        current = {
-            label: (block_id, (value, limit, description, bool(read_only)), position)
-            for block_id, label, value, limit, description, read_only, position in tx.rows(
-                "SELECT b.id, b.label, b.value, b.char_limit, b.description, b.read_only, ab.position FROM blocks b "
-                "JOIN agent_blocks ab ON ab.block_id = b.id WHERE ab.agent_id = ?", (agent_id,))
-        }
+    def _write_blocks(self, tx: Transaction, agent_id: int,
+                      blocks: dict[str, dict[str, Any]]) -> dict[int, tuple[dict[str, Any], BlockFields]]:
+        """Update the blocks whose fields changed, add new ones, unlink those the agent no longer has.
+
+        A block dict that is another agent's row (shared in memory: the same dict) is linked to that row,
+        in place of a row of the agent's own. Returns the blocks as written: row id -> (block, fields).
+        """
+        columns = "b.id, b.value, b.char_limit, b.description, b.read_only"
+        current = {label: (int(block_id), _block_fields(*fields), position)
+                   for block_id, *fields, label, position in tx.rows(
+                       f"SELECT {columns}, b.label, ab.position FROM blocks b JOIN agent_blocks ab ON ab.block_id = b.id "
+                       "WHERE ab.agent_id = ?", (agent_id,))}
+        rows_of = {id(block): block_id for block_id, (block, _) in self._blocks.items()}
+        written = {}
         for position, (label, block) in enumerate(blocks.items()):
             fields = block_parts(block)
-            if label not in current:
-                row = tx.one("INSERT INTO blocks (label, value, char_limit, description, read_only) "
-                             "VALUES (?, ?, ?, ?, ?) RETURNING id", (label, *fields))
-                assert row is not None
+            block_id, saved, saved_position = current.get(label, (None, None, None))
+            other = rows_of.get(id(block))
+            if other is not None and other != block_id:
+                found = tx.one(f"SELECT {columns} FROM blocks b WHERE b.id = ? AND b.label = ?", (other, label))
+                if found is not None:  # shared in memory: link this agent to that row, in place of its own
+                    if block_id is not None:
+                        self._unlink_block(tx, agent_id, block_id)
+                    tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
+                           (agent_id, other, position))
+                    block_id, saved, saved_position = other, _block_fields(*found[1:]), position
+            if block_id is None:
+                inserted = tx.one("INSERT INTO blocks (label, value, char_limit, description, read_only) "
+                                  "VALUES (?, ?, ?, ?, ?) RETURNING id", (label, *fields))
+                assert inserted is not None
+                block_id, saved, saved_position = int(inserted[0]), fields, position
                 tx.run("INSERT INTO agent_blocks (agent_id, block_id, position) VALUES (?, ?, ?)",
-                       (agent_id, row[0], position))
-                continue
-            block_id, saved, saved_position = current[label]
+                       (agent_id, block_id, position))
             if fields != saved:  # only what changed: a block shared with another agent is not overwritten blindly
                 tx.run("UPDATE blocks SET value = ?, char_limit = ?, description = ?, read_only = ? WHERE id = ?",
                        (*fields, block_id))
             if position != saved_position:
                 tx.run("UPDATE agent_blocks SET position = ? WHERE agent_id = ? AND block_id = ?",
                        (position, agent_id, block_id))
+            written[block_id] = (block, fields)
         for label in current.keys() - blocks.keys():
-            tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, current[label][0]))
-            tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)",
-                   (current[label][0],))
+            self._unlink_block(tx, agent_id, current[label][0])
+        return written
+
+    @staticmethod
+    def _unlink_block(tx: Transaction, agent_id: int, block_id: int) -> None:
+        """Take a block from an agent; the row goes too unless another agent still has it."""
+        tx.run("DELETE FROM agent_blocks WHERE agent_id = ? AND block_id = ?", (agent_id, block_id))
+        tx.run("DELETE FROM blocks WHERE id = ? AND id NOT IN (SELECT block_id FROM agent_blocks)", (block_id,))
 
     # ----- agent files ----------------------------------------------------------------------------
 
