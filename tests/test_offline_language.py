@@ -470,6 +470,7 @@ def test_held_out_questions(client, question, answer):
     ("The human's locker code is 4821", "locker code", "4821"),
     ("The human's flat number is 12", "flat number", "12"),
     ("The human's dog is called Rex", "dog name", "Rex"),
+    ("The human teaches chemistry", "work", "teaching chemistry"),
 ])
 def test_a_memory_line_is_read_back_under_the_right_key(line: str, key: str, value: str) -> None:
     from helpers.offline.language import record
@@ -487,3 +488,10 @@ def test_word_forms_meet_on_one_stem_and_other_words_do_not(words: tuple[str, ..
     from helpers.offline.questions import stem
 
     assert (len({stem(word) for word in words}) == 1) is meet
+
+
+def test_a_teacher_is_asked_about_their_job(client):
+    """Found by a lead's probe: "What's my job?" with "The human teaches chemistry" in memory was "I don't know"."""
+    human = "The human's name is Priya\nThe human teaches chemistry"
+    for question in ("What's my job?", "What do I do for a living?"):
+        assert respond(client, question, human=human).message.content == "You teach chemistry."

@@ -79,6 +79,8 @@ def _key_for(np: str, verb: str, rest: str) -> tuple[str, str, bool]:
         return f"{lead}home", " ".join(words[1:]), True
     if verb in ("works", "work") and words and words[0] in ("as", "at", "for", "in"):
         return f"{lead}work", " ".join(words[1:]), True
+    if verb in ("teaches", "teach") and words:  # "The human teaches chemistry" answers "What's my job?"
+        return f"{lead}work", f"teaching {rest}", True
     scheduled = SCHEDULED.match(rest)
     if np and verb in ("is", "'s") and scheduled:  # "my trip to Rome is on June 12": one date at a time
         return np, scheduled.group("date"), True
