@@ -135,6 +135,11 @@ def case_id(case: tuple[list[dict[str, Any]], str, Calls]) -> str:
     return case[1]
 
 
+def said_in(case: Any) -> str:
+    """The message of a case, also of one wrapped in pytest.param."""
+    return str(case.values[1] if hasattr(case, "values") else case[1])
+
+
 @pytest.fixture(scope="module")
 def client() -> openai.OpenAI:
     return offline_client()
@@ -266,3 +271,144 @@ def test_through_memgpt_step_a_tool_it_cannot_fill_gets_a_sentence_saying_what_i
 def test_a_date_in_words_is_read_against_the_current_time_the_prompt_shows() -> None:
     for said, date in [("remind me to call mom tomorrow", "2026-03-03"), ("remind me to call mom on March 9", "2026-03-09")]:
         check_memgpt([REMINDER], said, [("create_reminder", {"text": "call mom", "date": date})])
+
+
+# --- held out: written after the rules were tuned on CASES ------------------------------------------------------
+# First run: 14 of 20 passed, among them all 7 that must call nothing. Four general rules came of the
+# misses (a thing's name drops "the"; "in my journal that ..." puts the target first; "20 minutes of
+# reading" leaves the unit out; "Anna's birthday" names Anna), and "to <date>" is cut like "on <date>".
+# Left: a setting asked for with no verb that sets it ("reply in French").
+
+READING = tool("reading_list_add", "Add a book to the user's reading list.", {"title": text()})
+PACKING = tool("packing_list_add", "Add something to pack to the packing list for the trip.", {"item": text()})
+HABIT = tool("habit_tracker_log", "Log minutes spent on a habit in the habit tracker.",
+             {"habit": text(), "minutes": {"type": "integer"}})
+TODO_DONE = tool("todo_complete", "Mark a to-do item as done, by its number.", {"index": {"type": "integer"}})
+LANGUAGE = tool("set_language", "Set the language you reply in.",
+                {"language": {"type": "string", "enum": ["english", "french", "spanish"]}})
+WISHLIST = tool("wishlist_remove", "Remove an item from the wish list.", {"item": text()})
+JOURNAL = tool("journal_write", "Write an entry in the user's journal.", {"entry": text()})
+WATER = tool("water_intake_add", "Add glasses of water the user drank today.", {"glasses": {"type": "integer"}})
+MEETING_NOTES = tool("meeting_notes_clear", "Clear the meeting notes.", {})
+DEADLINE = tool("deadline_set", "Set the deadline of a project.", {"project": text(), "due": text("Due date, YYYY-MM-DD.")})
+BIRTHDAY = tool("birthday_add", "Add a friend's birthday to the calendar.", {"person": text(), "date": text()})
+
+HELD_OUT: list[tuple[list[dict[str, Any]], str, Calls]] = [
+    ([READING], "Add Dune to my reading list", [("reading_list_add", {"title": "Dune"})]),
+    ([READING], "What are you reading?", []),
+    ([PACKING, READING], "add Dune to my reading list", [("reading_list_add", {"title": "Dune"})]),
+    ([PACKING], "put sunscreen on the packing list", [("packing_list_add", {"item": "sunscreen"})]),
+    ([PACKING], "I'm packing for my trip", []),
+    ([HABIT], "log 20 minutes of reading in my habit tracker", [("habit_tracker_log", {"habit": "reading", "minutes": 20})]),
+    ([TODO_DONE], "I finished to-do number 2", [("todo_complete", {"index": 2})]),
+    ([TODO_DONE], "I didn't finish my to-do list", []),
+    ([LANGUAGE], "switch the language to Spanish", [("set_language", {"language": "spanish"})]),
+    pytest.param([LANGUAGE], "Please reply in French from now on", [("set_language", {"language": "french"})],
+                 marks=pytest.mark.xfail(strict=True, reason="no verb that sets: a model would call it")),
+    ([LANGUAGE], "I speak French", []),
+    ([WISHLIST], "remove the red bike from my wishlist", [("wishlist_remove", {"item": "red bike"})]),
+    ([WISHLIST], "My wish list is long", []),
+    ([JOURNAL], "write in my journal that today was a good day", [("journal_write", {"entry": "today was a good day"})]),
+    ([JOURNAL], "Do you keep a journal?", []),
+    ([WATER], "add 2 glasses of water", [("water_intake_add", {"glasses": 2})]),
+    ([WATER], "I drank a lot of water today", []),
+    ([MEETING_NOTES], "wipe the meeting notes", [("meeting_notes_clear", {})]),
+    ([DEADLINE], "set the deadline for the report to 2026-05-01", [("deadline_set", {"project": "report", "due": "2026-05-01"})]),
+    ([BIRTHDAY], "add Anna's birthday on May 3rd 2026 to my calendar",
+     [("birthday_add", {"person": "Anna", "date": "2026-05-03"})]),
+]
+
+
+@pytest.mark.parametrize(("tools", "said", "expected"), HELD_OUT, ids=[said_in(case) for case in HELD_OUT])
+def test_held_out_unseen_tools(client, tools, said, expected) -> None:
+    check_lesson_one(client, tools, said, expected)
+    check_memgpt(tools, said, expected)
+
+
+# --- a second held-out set, written after the rules above -----------------------------------------------------
+# First run: 12 of 14 passed, both that must call nothing among them. Two quoted items now make two calls
+# (it pushed only the first, and said "Done"). Left: a message that names neither the tool's topic nor its
+# words but its verb ("done with the dishes" for chore_done): calling on the verb alone would also mark
+# "I'm done with this conversation" as a chore.
+
+GOALS = tool("goal_add", "Add a goal to the user's list of goals.", {"goal": text()})
+CHORE_DONE = tool("chore_done", "Mark a chore as done.", {"chore": text()})
+TIMER = tool("timer_set", "Set a timer for a number of minutes.", {"minutes": {"type": "integer"}})
+PLAYLIST = tool("playlist_add", "Add a song to the playlist.", {"song": text()})
+MOOD = tool("mood_log", "Log the user's mood.", {"mood": {"type": "string", "enum": ["happy", "sad", "tired", "calm"]}})
+QUEUE_CLEAR = tool("queue_clear", "Empty the task queue.", {})
+COUNTER_RESET = tool("counter_reset", "Reset the counter to zero.", {})
+
+SECOND_HELD_OUT: list[Any] = [
+    ([GOALS], "add run a marathon to my goals", [("goal_add", {"goal": "run a marathon"})]),
+    ([GOALS], "My goal is to run a marathon", []),
+    pytest.param([CHORE_DONE], "I'm done with the dishes", [("chore_done", {"chore": "dishes"})],
+                 marks=pytest.mark.xfail(strict=True, reason="names neither chore nor task: a model would call it")),
+    ([TIMER], "set a timer for 10 minutes", [("timer_set", {"minutes": 10})]),
+    ([TIMER], "I waited 10 minutes", []),
+    ([PLAYLIST], "add Yesterday by the Beatles to my playlist", [("playlist_add", {"song": "Yesterday by the Beatles"})]),
+    ([PLAYLIST], "I love this playlist", []),
+    ([MOOD], "log my mood as tired", [("mood_log", {"mood": "tired"})]),
+    ([MOOD], "I'm tired", []),
+    ([QUEUE_CLEAR, *TASKS], "empty my task queue", [("queue_clear", {})]),
+    ([SHOP_ADD], "could you put two bags of rice on my grocery list?", [("shopping_list_add", {"item": "bags of rice", "quantity": 2})]),
+    ([*TASKS], "Add 'book flights' and 'pack' to my to-do list",
+     [("task_queue_push", {"task": "book flights"}), ("task_queue_push", {"task": "pack"})]),
+    ([COUNTER_RESET, COUNTER], "reset the counter", [("counter_reset", {})]),
+    ([COUNTER_RESET, COUNTER], "What a counter-intuitive idea", []),
+]
+
+
+@pytest.mark.parametrize(("tools", "said", "expected"), SECOND_HELD_OUT, ids=[said_in(case) for case in SECOND_HELD_OUT])
+def test_second_held_out_unseen_tools(client, tools, said, expected) -> None:
+    check_lesson_one(client, tools, said, expected)
+    check_memgpt(tools, said, expected)
+
+
+# --- around the table ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tools", [[SHOP_ADD], [TODO], [SCRATCHPAD], [CALENDAR], [STYLE]], ids=lambda t: t[0]["function"]["name"])
+def test_a_tool_about_something_else_never_saves_a_fact(client, tools) -> None:
+    """Offered only a shopping list (and no memory tool), "My name is Bob" is not added to it."""
+    messages = [{"role": "system", "content": build_system_prompt(new_memory())}, {"role": "user", "content": "My name is Bob"}]
+    message = client.chat.completions.create(model=OFFLINE_MODEL, messages=messages, tools=tools).choices[0].message
+    assert not message.tool_calls and message.content == "Nice to meet you, Bob!"
+
+
+def test_two_tools_that_fit_equally_get_a_question_not_a_guess(client) -> None:
+    groceries = tool("grocery_list_add", "Add an item to the grocery list.", {"item": text()})
+    message, _ = lesson_one(client, [SHOP_ADD, groceries], "add milk to my shopping list")
+    assert not message.tool_calls
+    assert "shopping_list_add" in message.content and "grocery_list_add" in message.content
+
+
+def test_tool_choice_none_says_what_it_would_call(client) -> None:
+    messages = [{"role": "system", "content": build_system_prompt(new_memory())},
+                {"role": "user", "content": "add buy milk to my task list"}]
+    message = client.chat.completions.create(model=OFFLINE_MODEL, messages=messages, tools=TASKS,
+                                             tool_choice="none").choices[0].message
+    assert not message.tool_calls and "task_queue_push" in message.content
+
+
+def test_a_failed_tool_is_reported_not_claimed_done() -> None:
+    def task_queue_push(agent: Any, task: str) -> str:
+        """Push a task onto the task queue.
+
+        Args:
+            task: The task, in a few words.
+        """
+        raise ValueError("the task queue is full (10 tasks)")
+
+    reply = memgpt_step(offline_client(), new_agent(), "add buy milk to my task list",
+                        functions=[*MEMGPT_FUNCTIONS, task_queue_push], now=ticking_clock(START))
+    assert reply == "I tried task_queue_push, but it said: Error: the task queue is full (10 tasks)"
+
+
+def test_a_letta_status_result_is_read_and_quoted(client) -> None:
+    message, messages = lesson_one(client, TASKS, "add buy milk to my task list")
+    (made,) = message.tool_calls
+    result = json.dumps({"status": "OK", "message": "Task 'buy milk' is first in the queue.", "time": "2026-03-02 09:00:00 AM UTC+0000"})
+    followed = [*messages, message.model_dump(exclude_none=True), {"role": "tool", "tool_call_id": made.id, "content": result}]
+    reply = client.chat.completions.create(model=OFFLINE_MODEL, messages=followed, tools=TASKS).choices[0].message
+    assert reply.content == "Done: Task 'buy milk' is first in the queue."

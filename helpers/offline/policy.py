@@ -8,6 +8,7 @@ from typing import Any
 from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
 from helpers.offline.context_window import extractive_summary, summary_words
+from helpers.offline.custom_tools import decide_custom
 from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
 from helpers.offline.tools import Decision, ToolCall, best_tool, call, memory_tool, reply_tool
@@ -21,7 +22,9 @@ def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool
     words = summary_words(conversation.messages, conversation.tools)
     if words is not None:  # a request to summarize a conversation (notebook 08)
         return Decision(content=extractive_summary(conversation.messages, words))
-    decision = decide_memgpt(conversation) if "send_message" in conversation.tools else decide_chat(conversation)
+    decision = decide_custom(conversation)  # tools and blocks the course does not know (notebook 10)
+    if decision is None:
+        decision = decide_memgpt(conversation) if "send_message" in conversation.tools else decide_chat(conversation)
     if tool_choice == "none" and (decision.tool_calls or "send_message" in conversation.tools):
         decision = Decision(content=decision.reply or decision.content)  # it can only say what it would do
     elif isinstance(tool_choice, dict):
