@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from helpers.offline.context import PERSONA_LABELS, Call, Conversation, message_text
+from helpers.offline.context import PERSONA_LABELS, Call, Conversation, about_the_human, memory_blocks, message_text
 from helpers.offline.context_window import carried_on, unanswered_warning
 from helpers.offline.dates import DATE, read_date
 from helpers.offline.lexicon import FUNCTION_WORDS
@@ -110,7 +110,6 @@ ABOUT_AN_ADDRESS = re.compile(r"\b(?:phone|telephone|mobile|email|e-mail|address
 THING_NAMES = frozenset("item items title name thing things project person product book habit".split())
 PAYLOAD_NAMES = ("task", "item", "text", "title", "content", "note", "line", "entry", "what", "description",
                  "name", "message", "thing", "event", "reminder", "value")
-BLOCK = re.compile(r'<(?P<label>[A-Za-z_][\w\-]*) characters="\d+/\d+"(?P<attrs>[^>]*)>\n?(?P<body>.*?)\n?</(?P=label)>', re.S)
 QUOTED = re.compile(r"(?:^|\s)(['\"])(.+?)\1(?=\s|$|[.,!?;:])")  # 'water the plants'
 GIST_LIMIT = 300  # characters of a tool's result quoted to the user
 
@@ -511,18 +510,10 @@ def _after(conversation: Conversation, calls: list[Call], custom: set[str]) -> D
 
 
 def core_blocks(conversation: Conversation) -> list[tuple[str, str, str]]:
-    """(label, description, value) of each block in the system prompt that is not about the agent or the user."""
-    found = []
-    for message in conversation.messages:
-        if message.get("role") not in ("system", "developer"):
-            continue
-        for block in BLOCK.finditer(message_text(message.get("content"))):
-            label = block.group("label")
-            if label.lower() in (*PERSONA_LABELS, "human", "user"):
-                continue
-            described = re.search(r'description="([^"]*)"', block.group("attrs"))
-            found.append((label, html.unescape(described.group(1)) if described else "", block.group("body")))
-    return found
+    """(label, description, value) of each block in the system prompt that is about neither the agent nor the user."""
+    return [(label, description, value) for message in conversation.messages if message.get("role") in ("system", "developer")
+            for label, description, value in memory_blocks(message_text(message.get("content")))
+            if label.lower() not in PERSONA_LABELS and not about_the_human(label, description)]
 
 
 def _from_block(conversation: Conversation, request: Request) -> Decision | None:
@@ -533,8 +524,11 @@ def _from_block(conversation: Conversation, request: Request) -> Decision | None
     best = max(scored, default=(0, "", ""))
     if best[0] == 0:
         return None
-    lines = [line.strip() for line in best[2].splitlines() if line.strip()]
-    text = f"My {best[1]} block holds: {'; '.join(lines)}." if lines else f"My {best[1]} block is empty."
+    lines = [html.unescape(line.strip()) for line in best[2].splitlines() if line.strip()]
+    if lines and set(words(conversation.user_text)) & {"next", "first", "top"}:  # "what's my next task?"
+        text = f"The first line of my {best[1]} block: {lines[0]}."
+    else:
+        text = f"My {best[1]} block holds: {'; '.join(lines)}." if lines else f"My {best[1]} block is empty."
     return _say(conversation, text, f"The {best[1]} block in my core memory answers this.")
 
 
