@@ -30,12 +30,16 @@ LABEL = re.compile(r"[A-Za-z_][\w\-]*")  # a label becomes a tag in the prompt: 
 def add_block(agent: Agent, label: str, value: str = "", *, limit: int, description: str, read_only: bool = False) -> Block:
     """Add a block to the agent's core memory; a ValueError if the label is taken or unfit, or it does not fit."""
     if not isinstance(label, str) or not LABEL.fullmatch(label) or label.lower() in MEMORY_TAGS:
-        raise ValueError(f"{label!r} cannot be a block's label: use letters, digits and _ (starting with a letter), "
+        raise ValueError(f"{label!r} cannot be a block's label: use letters, digits, _ and - (starting with a letter), "
                          f"e.g. 'tasks', and none of {', '.join(MEMORY_TAGS)}.")
     if label in agent["blocks"]:
         raise ValueError(f"The agent already has a block {label!r}. Change it in agent['blocks'][{label!r}], or pick another label.")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValueError(f"limit is the block's size in characters, a whole number of at least 1, not {limit!r}.")
+    if not isinstance(value, str):
+        raise ValueError(f"value is the block's text, a string (\"\" for an empty block), not {value!r}.")
+    if not isinstance(description, str):
+        raise ValueError(f"description is a sentence telling the model what the block is for, not {description!r}.")
     if len(value) > limit:
         raise ValueError(f"The value has {len(value)} characters, over the limit of {limit}: raise the limit or shorten it.")
     block: Block = {"value": value, "limit": limit, "description": description, "read_only": read_only}
