@@ -412,3 +412,29 @@ def test_a_letta_status_result_is_read_and_quoted(client) -> None:
     followed = [*messages, message.model_dump(exclude_none=True), {"role": "tool", "tool_call_id": made.id, "content": result}]
     reply = client.chat.completions.create(model=OFFLINE_MODEL, messages=followed, tools=TASKS).choices[0].message
     assert reply.content == "Done: Task 'buy milk' is first in the queue."
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "expected"),
+    [
+        ("What's my next task?", "I finished it", [("task_queue_pop", {})]),
+        ("What's my next task?", "Done with it, thanks", [("task_queue_pop", {})]),
+        ("I'm reading a great book", "I finished it", []),  # "it" is the book: no task is taken off
+        ("What's my next task?", "I finished the crossword", []),  # names something else: no guess
+    ],
+)
+def test_it_is_read_from_the_previous_message(before, said, expected) -> None:
+    log: Calls = []
+    agent = new_agent()
+    functions = [*MEMGPT_FUNCTIONS, *(as_function(t, log) for t in TASKS)]
+    clock = ticking_clock(START)
+    memgpt_step(offline_client(), agent, before, functions=functions, now=clock)
+    memgpt_step(offline_client(), agent, said, functions=functions, now=clock)
+    assert log == expected
+
+
+def test_it_with_nothing_before_is_not_guessed() -> None:
+    log: Calls = []
+    reply = memgpt_step(offline_client(), new_agent(), "I finished it",
+                        functions=[*MEMGPT_FUNCTIONS, *(as_function(t, log) for t in TASKS)], now=ticking_clock(START))
+    assert log == [] and reply

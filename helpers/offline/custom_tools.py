@@ -5,7 +5,8 @@ what it does (its action: add, remove, show, set, clear, increase) and what it w
 other words of its name and description, a few synonyms joined: todo/to-do/task, scratchpad/notes,
 grocery/shopping, appointment/calendar). A user's message asks for it when it is a request (an
 imperative, "can you ...", "I'm done with ..."; not negated, not a question about what the user did)
-whose verb names that action and whose words outside the tool's argument name one of its topics.
+whose verb names that action and whose words outside the tool's argument name one of its topics; a
+request about "it" that names nothing ("I finished it") takes its topics from the user's previous message.
 
 Its arguments come from the message: quoted words, or the words after a colon, or the words after the
 verb up to a tail that names the tool's topic ("add buy milk to my task list" -> "buy milk"); a number
@@ -26,7 +27,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from helpers.offline.context import PERSONA_LABELS, Call, Conversation, about_the_human, memory_blocks, message_text
+from helpers.offline.context import (
+    PERSONA_LABELS,
+    Call,
+    Conversation,
+    about_the_human,
+    is_alert,
+    memory_blocks,
+    message_text,
+    spoken_text,
+)
 from helpers.offline.context_window import carried_on, unanswered_warning
 from helpers.offline.dates import DATE, read_date
 from helpers.offline.lexicon import FUNCTION_WORDS
@@ -474,12 +484,38 @@ def gist(result: str) -> str:
     return text if len(text) <= GIST_LIMIT else text[: text.rfind(" ", 0, GIST_LIMIT)] + " ..."
 
 
+def previous_user_text(conversation: Conversation) -> str:
+    """What the user said in the message before their latest one ("" if there is none in context)."""
+    for message in reversed(conversation.earlier):
+        text = message_text(message.get("content"))
+        if message.get("role") == "user" and not is_alert(text):
+            return spoken_text(text)
+    return ""
+
+
+def refers_back(text: str, request: Request) -> bool:
+    """Whether a request's object is only "it" or nothing at all: "I finished it", "take it off"."""
+    rest = [w for w in words(text[request.start :]) if w not in DETERMINERS | POLITE | PREPOSITIONS | {"off", "out", "now"}]
+    return all(w in PRONOUNS for w in rest)
+
+
 def _first_move(conversation: Conversation, request: Request, readings: dict[str, ToolReading]) -> Decision | None:
-    """Call the tool the request asks for; or say what it needs, or which of two tools is meant."""
+    """Call the tool the request asks for; or say what it needs, or which of two tools is meant.
+
+    A request whose object is "it" and which names no tool ("I finished it") is about what the user's
+    previous message named ("What's my next task?"): its topics are read with the request's.
+    """
     memgpt = "send_message" in conversation.tools
-    scored = sorted(((filled.score, name, filled) for name, reading in readings.items() if reading.actions & request.actions
-                     for filled in [fill(reading, request, conversation, heartbeat=memgpt)] if filled.score > 0),
-                    key=lambda item: -item[0])
+
+    def scores(request: Request) -> list[tuple[int, str, Filled]]:
+        return sorted(((filled.score, name, filled) for name, reading in readings.items() if reading.actions & request.actions
+                       for filled in [fill(reading, request, conversation, heartbeat=memgpt)] if filled.score > 0),
+                      key=lambda item: -item[0])
+
+    scored = scores(request)
+    if not scored and refers_back(conversation.user_text, request):
+        scored = scores(Request(request.actions, request.start,
+                                request.topics | frozenset(topics(previous_user_text(conversation)))))
     if not scored:
         return None
     score, name, filled = scored[0]
