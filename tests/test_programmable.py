@@ -251,3 +251,17 @@ def test_a_store_keeps_custom_blocks_with_their_description_and_flag(tmp_path) -
     loaded = store.load_agent("Sam")
     store.close()
     assert loaded["blocks"] == agent["blocks"]
+
+
+def test_the_tutor_refused_a_read_only_block_keeps_the_new_fact_in_a_block_it_may_edit() -> None:
+    client, agent, clock = offline_client(), new_agent(), ticking_clock(START)
+    account = "The human's name is Ada Lovelace\nThe human's plan is Free"
+    add_block(agent, "account", account, limit=200, description="The user's account, kept by the app.", read_only=True)
+    events: list[dict[str, Any]] = []
+    reply = memgpt_step(client, agent, "My name is Bob", now=clock, on_event=events.append)
+    calls = [(e["name"], json.loads(e["arguments"]).get("label"), e["result"][:40]) for e in events if e["type"] == "tool_call"]
+    assert calls[0] == ("core_memory_replace", "account", "Error: Block 'account' is read-only: you")
+    assert calls[1][:2] == ("core_memory_append", "human")
+    assert "The replace was refused (that block is read-only)" in [e["content"] for e in events if e["type"] == "thinking"][1]
+    assert agent["blocks"]["account"]["value"] == account and agent["blocks"]["human"]["value"] == "The human's name is Bob"
+    assert "Bob" in reply
