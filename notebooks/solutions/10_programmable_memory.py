@@ -1,5 +1,6 @@
 """Solutions to the exercises of 10_programmable_memory.ipynb."""
 
+from helpers.paging import how_many
 from helpers.programmable import lines_of, one_line, write_lines
 
 
@@ -14,7 +15,7 @@ def shopping_list_add(agent, item: str) -> str:
     if item.lower() in (line.lower() for line in items):
         return f"{item!r} is already on the shopping list: nothing was added."
     write_lines(agent, "shopping", [*items, item], "Remove an item first.")
-    return f"Added {item!r} to the shopping list: {len(items) + 1} items on it now."
+    return f"Added {item!r} to the shopping list: {how_many(len(items) + 1, 'item')} on it now."
 
 
 def shopping_list_remove(agent, item: str) -> str:
@@ -30,4 +31,4 @@ def shopping_list_remove(agent, item: str) -> str:
         listed = ", ".join(items) if items else "nothing"
         raise ValueError(f"{item!r} is not on the shopping list, which holds: {listed}. Nothing was changed.")
     write_lines(agent, "shopping", kept, "")
-    return f"Removed {item!r} from the shopping list: {len(kept)} items left."
+    return f"Removed {item!r} from the shopping list: {how_many(len(kept), 'item')} left."
