@@ -130,3 +130,23 @@ def test_an_error_that_does_not_name_the_list_is_caught(capsys) -> None:
     assert programmable_checks.check_shopping_list_remove(shopping_list_remove) is False
     out = capsys.readouterr().out
     assert out.count("❌") == 1 and "should name what is on the list (eggs, milk)" in out
+
+
+def test_the_agent_uses_the_solved_tools_as_the_notebook_shows() -> None:
+    from datetime import datetime, timezone
+
+    from helpers.memgpt import MEMGPT_FUNCTIONS, memgpt_step, new_agent
+    from helpers.offline import offline_client
+    from helpers.programmable import add_block
+    from helpers.recall import ticking_clock
+
+    shopper = new_agent()
+    add_block(shopper, "shopping", "", limit=300, description=programmable_checks.SHOPPING_DESCRIPTION)
+    tools = [*MEMGPT_FUNCTIONS, SOLUTIONS["shopping_list_add"], SOLUTIONS["shopping_list_remove"]]
+    clock = ticking_clock(datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc))
+    replies = [memgpt_step(offline_client(), shopper, said, now=clock, functions=tools)
+               for said in ["Add eggs to my shopping list", "Put oat milk on the shopping list",
+                            "Take eggs off my shopping list", "Remove bread from my shopping list"]]
+    assert shopper["blocks"]["shopping"]["value"] == "oat milk" and shopper["blocks"]["human"]["value"] == ""
+    assert "Removed 'eggs'" in replies[2]
+    assert "'bread' is not on the shopping list, which holds: oat milk" in replies[3]  # the error reached the user
