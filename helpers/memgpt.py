@@ -61,8 +61,8 @@ Embedder = Callable[[list[str]], np.ndarray]
 # Small enough that a chat shows memory management within a conversation; the models themselves hold more.
 CONTEXT_WINDOW = 8192
 DEFAULT_PERSONA = "I am Sam, a friendly assistant with a memory I manage myself. I keep my messages short."
-PERSONA_DESCRIPTION = "Who you are: your name, your character and how you talk. Yours to keep and refine."
-HUMAN_DESCRIPTION = "What you know about the person you talk with: facts they told you, kept up to date."
+PERSONA_DESCRIPTION = "Who you are and how you talk."  # shown with the block: every token counts
+HUMAN_DESCRIPTION = "What you know about the user."
 CONTEXT_ARGUMENTS = ("agent", "embed")  # given by the agent loop, never by the model
 
 MEMGPT_SYSTEM_PROMPT = """You are a MemGPT agent, a language model that manages its own memory with tools.
@@ -330,9 +330,13 @@ def bind_tools(agent: Agent, embed: Embedder, functions: list[Callable[..., str]
 
 
 def render_core_memory(agent: Agent) -> str:
-    """Each core memory block as a tagged section with its size and limit."""
+    """Each core memory block as a tagged section with its size, limit, description and read-only flag."""
     blocks = agent["blocks"]
-    return "\n".join(render_block(label, block["value"], block["limit"], labels=blocks) for label, block in blocks.items())
+    return "\n".join(
+        render_block(label, block["value"], block["limit"], labels=blocks, description=block.get("description", ""),
+                     read_only=bool(block.get("read_only")))
+        for label, block in blocks.items()
+    )
 
 
 def memory_metadata(agent: Agent, moment: datetime | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -101,9 +102,21 @@ def find_copied(text: str, copied: str, labels: Iterable[str] = ()) -> str | Non
     return text[start : start + len(copied)] if start >= 0 else None
 
 
-def render_block(label: str, text: str, limit: int, *, labels: Iterable[str] = ()) -> str:
-    """One section as a tagged block with its size; its text cannot open or close a tag (see escape_tags)."""
-    return f'<{label} characters="{len(text)}/{limit}">\n{escape_tags(text, [label, *labels])}\n</{label}>'
+def block_attributes(description: str = "", read_only: bool = False) -> str:
+    """What a block's opening tag says beyond its size: ` read_only="true"`, ` description="..."` (or "")."""
+    about = ' read_only="true"' if read_only else ""
+    if description.strip():  # one line, and no character that could end the attribute or the tag
+        text = html.escape(" ".join(description.split()), quote=False).replace('"', "&quot;")
+        about += f' description="{text}"'
+    return about
+
+
+def render_block(
+    label: str, text: str, limit: int, *, labels: Iterable[str] = (), description: str = "", read_only: bool = False
+) -> str:
+    """One section as a tagged block with its size (and what it is for); its text cannot open or close a tag (see escape_tags)."""
+    opening = f'<{label} characters="{len(text)}/{limit}"{block_attributes(description, read_only)}>'
+    return f"{opening}\n{escape_tags(text, [label, *labels])}\n</{label}>"
 
 
 def compile_memory(memory: dict[str, str], *, limit: int = SECTION_LIMIT) -> str:

@@ -21,7 +21,9 @@ from helpers.memgpt import (
     AUTOMATED_PREFIX,
     FAILED_REASON,
     HEARTBEAT_REASON,
+    HUMAN_DESCRIPTION,
     MEMGPT_FUNCTIONS,
+    PERSONA_DESCRIPTION,
     archival_memory_insert,
     bind_tools,
     build_memgpt_system_prompt,
@@ -300,7 +302,8 @@ def test_every_request_offers_all_tools_with_a_required_heartbeat_and_fresh_memo
             assert "agent" not in parameters["properties"] and "embed" not in parameters["properties"]
     # the second call sees the edit made by the first
     assert "Likes tea" not in model.requests[0]["messages"][0]["content"]
-    assert '<human characters="9/2000">\nLikes tea\n</human>' in model.requests[1]["messages"][0]["content"]
+    assert '<human characters="9/2000" description="' in model.requests[1]["messages"][0]["content"]
+    assert '">\nLikes tea\n</human>' in model.requests[1]["messages"][0]["content"]
 
 
 def test_functions_limit_the_tools_offered(scripted_model) -> None:
@@ -376,8 +379,8 @@ def test_system_prompt_renders_blocks_with_size_and_limit_and_memory_metadata() 
     assert "Current time: 2026-03-02 09:00 UTC" in prompt
     assert "Recall memory: 5 messages (3 no longer in your context)." in prompt
     assert "Archival memory: 3 passages" in prompt
-    assert '<persona characters="9/100">\nI am Sam.\n</persona>' in prompt
-    assert '<human characters="23/100">\nThe human\'s name is Bob\n</human>' in prompt
+    assert f'<persona characters="9/100" description="{PERSONA_DESCRIPTION}">\nI am Sam.\n</persona>' in prompt
+    assert f'<human characters="23/100" description="{HUMAN_DESCRIPTION}">\nThe human\'s name is Bob\n</human>' in prompt
     assert prompt.index("send_message") < prompt.index("<memory_metadata>") < prompt.index("<core_memory>")
 
 

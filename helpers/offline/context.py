@@ -94,6 +94,9 @@ PERSONA_LABELS = ("persona", "agent", "assistant", "self", "system")
 BLOCK = re.compile(r"<(?P<label>[A-Za-z_][\w\-]*)(?P<attrs>[^>]*)>\n?(?P<body>.*?)\n?</(?P=label)>", re.S)
 CONTAINERS = ("memory", "core_memory", "memory_blocks")
 LINE_NUMBER = re.compile(r"^Line \d+: ")
+HUMAN_LABEL = re.compile(r"(?i)human|user|person|people|profile|customer|client|friend|fact|preference")
+ABOUT_THE_HUMAN = re.compile(r"(?i)\b(?:about|of) (?:the |this )?(?:user|human|person|people)\b|\b(?:user|human|person)'s\b"
+                             r"|\bwhat you know\b")
 
 
 @dataclass(frozen=True)
@@ -104,28 +107,44 @@ class MemoryLine:
     text: str
 
 
-def _blocks(text: str) -> list[tuple[str, str]]:
-    """(label, value) of each memory block in a system prompt, in any of the layouts it reads."""
-    found: list[tuple[str, str]] = []
+def _description(attributes: str, body: str) -> str:
+    """A block's description: the course's description="..." attribute, or Letta's <description> element."""
+    found = re.search(r'description="([^"]*)"', attributes) or re.search(r"<description>\n?(.*?)\n?</description>", body, re.S)
+    return html.unescape(found.group(1)).strip() if found else ""
+
+
+def memory_blocks(text: str) -> list[tuple[str, str, str]]:
+    """(label, description, value) of each memory block in a system prompt, in any of the layouts it reads."""
+    found: list[tuple[str, str, str]] = []
     for container in CONTAINERS:
         for region in re.finditer(rf"<{container}>(.*?)</{container}>", text, re.S):
             for block in BLOCK.finditer(region.group(1)):
                 body = block.group("body")
                 value = re.search(r"<value>\n?(.*?)\n?</value>", body, re.S)  # Letta 0.12+ layout
-                found.append((block.group("label"), value.group(1) if value else body))
+                found.append((block.group("label"), _description(block.group("attrs"), body), value.group(1) if value else body))
     classic = re.search(r"Core memory shown below[^\n]*\n(.*)", text, re.S)  # Letta 0.5 layout
     if classic and not found:
-        found.extend((block.group("label"), block.group("body")) for block in BLOCK.finditer(classic.group(1)))
+        found.extend((block.group("label"), "", block.group("body")) for block in BLOCK.finditer(classic.group(1)))
     return found
+
+
+def about_the_human(label: str, description: str) -> bool:
+    """Whether a block holds what is known about the human: its label or description says so, or it has none.
+
+    A block of tasks, notes or rules (notebook 10) says what it is for, and is not read as facts about the human.
+    """
+    if label.lower() in PERSONA_LABELS:
+        return False
+    return not description or bool(HUMAN_LABEL.search(label) or ABOUT_THE_HUMAN.search(description))
 
 
 def memory_lines(text: str) -> list[MemoryLine]:
     """The lines of memory about the human in a system prompt; loose prompts give every line."""
-    blocks = _blocks(text)
+    blocks = memory_blocks(text)
     lines: list[MemoryLine] = []
     if blocks:
-        for label, value in blocks:
-            if label.lower() in PERSONA_LABELS:
+        for label, description, value in blocks:
+            if not about_the_human(label, description):
                 continue
             for line in html.unescape(value).splitlines():
                 line = LINE_NUMBER.sub("", line.strip())

@@ -31,7 +31,7 @@ from helpers.offline.tools import Decision, ToolCall, archival_tool, call, memor
 PRESSURE = re.compile(r"will soon reach its maximum length", re.I)
 PRESSURE_THOUGHT = "My context is nearly full: saving what I have not saved yet, before it is trimmed."
 FULL_THOUGHT = "That block of core memory is full; saving it to archival memory instead."
-BLOCK_SIZE = re.compile(r'<(?P<label>[A-Za-z_][\w\-]*) characters="(?P<used>\d+)/(?P<limit>\d+)">')
+BLOCK_SIZE = re.compile(r'<(?P<label>[A-Za-z_][\w\-]*) characters="(?P<used>\d+)/(?P<limit>\d+)"[^>]*>')
 SUMMARIZE = re.compile(r"\bsummari[sz]e\b", re.I)
 WORD_LIMIT = re.compile(r"\b(?:at most|no more than|fewer than|less than|under|within|up to|maximum of)\s+(?P<n>\d+)\s+words\b", re.I)
 DEFAULT_WORDS = 100  # Letta's summarizer asks for fewer than 100 words

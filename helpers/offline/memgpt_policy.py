@@ -27,6 +27,7 @@ from helpers.offline.team import decide_team
 from helpers.offline.reasoning import (
     answer_from_context,
     append_instead,
+    append_thought,
     answers,
     facts_reply,
     join,
@@ -194,7 +195,7 @@ def _after_failure(conversation: Conversation, calls: list[Call], failed: Call) 
     """After a failed call: append instead of a failed replace, retry a failed send once, or say what failed."""
     retry = append_instead(conversation, calls, failed, heartbeat=True)
     if retry:
-        return _act("The replace failed (the old text was not found); appending the new line instead.", [retry])
+        return _act(append_thought(failed), [retry])
     tries = sum(1 for made in calls if made.name == failed.name)
     content = failed.arguments.get("content")
     if "memory" in failed.name and "archival" not in failed.name and refused_for_size(failed.result.text) and \

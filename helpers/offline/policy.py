@@ -9,6 +9,7 @@ from helpers.offline.chat_policy import decide_chat
 from helpers.offline.context import Conversation
 from helpers.offline.documents import answer_from_prompt
 from helpers.offline.context_window import extractive_summary, summary_words
+from helpers.offline.custom_tools import decide_custom
 from helpers.offline.questions import keywords
 from helpers.offline.memgpt_policy import decide_memgpt
 from helpers.offline.tools import Decision, ToolCall, best_tool, call, memory_tool, reply_tool
@@ -22,9 +23,10 @@ def decide(conversation: Conversation, tool_choice: Any = "auto", parallel: bool
     words = summary_words(conversation.messages, conversation.tools)
     if words is not None:  # a request to summarize a conversation (notebook 08)
         return Decision(content=extractive_summary(conversation.messages, words))
-    # With no tools, cited passages in the request (plain RAG) are answered from first.
-    decision = decide_memgpt(conversation) if "send_message" in conversation.tools else (
-        answer_from_prompt(conversation) or decide_chat(conversation))
+    decision = decide_custom(conversation)  # tools and blocks the course does not know (notebook 10)
+    if decision is None:  # with no tools, cited passages in the request (plain RAG) are answered from first
+        decision = decide_memgpt(conversation) if "send_message" in conversation.tools else (
+            answer_from_prompt(conversation) or decide_chat(conversation))
     if tool_choice == "none" and (decision.tool_calls or "send_message" in conversation.tools):
         decision = Decision(content=decision.reply or decision.content)  # it can only say what it would do
     elif isinstance(tool_choice, dict):

@@ -91,6 +91,13 @@ def save_call(conversation: Conversation, fact: Fact, *, thought: str, heartbeat
     return call(append, {"content": fact.saved()}, thought=thought, heartbeat=heartbeat)
 
 
+def append_thought(failed: Call) -> str:
+    """Why a failed replace is followed by an append: the old text was not found, or the block is read-only."""
+    if "read-only" in failed.result.text:
+        return "The replace was refused (that block is read-only); appending the new line instead."
+    return "The replace failed (the old text was not found); appending the new line instead."
+
+
 def append_instead(conversation: Conversation, calls: list[Call], failed: Call, *, heartbeat: bool) -> ToolCall | None:
     """After a first failed replace (the old text was not found), the call that appends the new text instead."""
     append = memory_tool(conversation.tools)
@@ -98,8 +105,7 @@ def append_instead(conversation: Conversation, calls: list[Call], failed: Call, 
     new = next((v for k, v in failed.arguments.items() if k.lower().startswith("new") and isinstance(v, str)), "")
     if "replace" not in failed.name or tries > 1 or append is None or not new.strip():
         return None
-    thought = "The replace failed (the old text was not found); appending the new line instead."
-    return call(append, {"content": new}, thought=thought, heartbeat=heartbeat)
+    return call(append, {"content": new}, thought=append_thought(failed), heartbeat=heartbeat)
 
 
 def remember_call(conversation: Conversation, words: str, *, thought: str, heartbeat: bool) -> ToolCall | None:

@@ -46,18 +46,20 @@ def reply_tool(tools: Tools) -> dict[str, Any] | None:
     return next((t for t in tools.values() if _is(t, *REPLY_WORDS) and not _is(t, "memory", "search")), None)
 
 
+# What a memory tool's name or description speaks of; a tool that adds to a to-do list or a calendar does not.
+ABOUT_MEMORY = re.compile(r"\b(?:memory|memories|facts?|information|info|human|profile|remember\w*|about the user)\b")
+
+
 def memory_tool(tools: Tools, replace: bool = False) -> dict[str, Any] | None:
     """The offered tool that saves a fact about the human in core memory (a replace tool if asked)."""
-    core = {name: t for name, t in tools.items() if not _is(t, "archival", "search", "delete", "send", "conversation")}
+    core = {name: t for name, t in tools.items() if not _is(t, "archival", "search", "delete", "send", "conversation")
+            and ABOUT_MEMORY.search(_text(t))}
     if replace:
         return next((t for t in core.values() if _is(t, "replace", "edit", "update", "correct", "rewrite")), None)
     for preferred in ("core_memory_save", "core_memory_append"):
         if preferred in core:
             return core[preferred]
-    candidates = [t for t in core.values() if _is(t, *SAVE_WORDS) and not _is(t, "replace", "rewrite")]
-    about_memory = [t for t in candidates if "memory" in _text(t) or "fact" in _text(t) or "human" in _text(t)
-                    or "user" in _text(t) or "information" in _text(t)]
-    return (about_memory or candidates or [None])[0]
+    return next((t for t in core.values() if _is(t, *SAVE_WORDS) and not _is(t, "replace", "rewrite")), None)
 
 
 def archival_tool(tools: Tools, action: str) -> dict[str, Any] | None:
