@@ -438,3 +438,35 @@ def test_it_with_nothing_before_is_not_guessed() -> None:
     reply = memgpt_step(offline_client(), new_agent(), "I finished it",
                         functions=[*MEMGPT_FUNCTIONS, *(as_function(t, log) for t in TASKS)], now=ticking_clock(START))
     assert log == [] and reply
+
+
+# --- a third held-out set, written by the lead as a learner would, before any rule was changed for it ----------
+
+MOOD_IN_WORDS = tool("set_mood", "Record the user's mood. Allowed values: happy, sad, neutral.", {"mood": text()})
+TASK_WITH_PRIORITY = tool("add_task", "Add a task.", {"title": text(), "priority": text("low, medium or high")}, ["title"])
+REMINDER_WHEN = tool("set_reminder", "Create a reminder for the user.", {"text": text(), "when": text("ISO date")})
+CHECKLIST = tool("checklist_check", "Tick an item off the checklist.", {"item": text()})
+FAVOURITES = tool("favourites_add", "Add a film to the user's favourites.", {"film": text()})
+STEPS = tool("step_counter_add", "Add steps to today's step count.", {"steps": {"type": "integer"}})
+
+THIRD_HELD_OUT: list[Any] = [
+    ([MOOD_IN_WORDS], "Set my mood to happy", [("set_mood", {"mood": "happy"})]),
+    ([MOOD_IN_WORDS], "Set my mood to ecstatic", []),
+    ([TASK_WITH_PRIORITY], "Add 'finish report' to my tasks with high priority",
+     [("add_task", {"title": "finish report", "priority": "high"})]),
+    ([REMINDER_WHEN], "Remind me to water the plants on 2026-03-09",
+     [("set_reminder", {"text": "water the plants", "when": "2026-03-09"})]),
+    ([CHECKLIST], "Mark 'buy milk' as done", [("checklist_check", {"item": "buy milk"})]),
+    ([CHECKLIST], "tick buy milk off the checklist", [("checklist_check", {"item": "buy milk"})]),
+    ([CHECKLIST], "I love checklists", []),
+    ([FAVOURITES], "add Casablanca to my favourites", [("favourites_add", {"film": "Casablanca"})]),
+    ([FAVOURITES], "My favourite film is Casablanca", []),
+    ([STEPS], "add 4000 steps to my step count", [("step_counter_add", {"steps": 4000})]),
+    ([STEPS], "I walked 4000 steps today", []),
+]
+
+
+@pytest.mark.parametrize(("tools", "said", "expected"), THIRD_HELD_OUT, ids=[said_in(case) for case in THIRD_HELD_OUT])
+def test_third_held_out_unseen_tools(client, tools, said, expected) -> None:
+    check_lesson_one(client, tools, said, expected)
+    check_memgpt(tools, said, expected)

@@ -41,7 +41,7 @@ from helpers.offline.context_window import carried_on, unanswered_warning
 from helpers.offline.dates import DATE, read_date
 from helpers.offline.lexicon import FUNCTION_WORDS
 from helpers.offline.questions import stem
-from helpers.offline.tools import Decision, Tools, allowed_values, call, memory_tool, property_role
+from helpers.offline.tools import Decision, Tools, allowed_values, call, listed_values, memory_tool, property_role
 
 # The course's own tools, known by role elsewhere in the tutor.
 COURSE_TOOLS = frozenset({"send_message", "core_memory_append", "core_memory_replace", "core_memory_save",
@@ -71,7 +71,7 @@ ACTION_WORDS: dict[str, frozenset[str]] = {
 # Action words that are nouns in a tool's name as often as verbs: "shopping_list_add" adds.
 NOUNS_TOO = frozenset("list lists log logs record records note book schedule display view new empty use turn what".split())
 DONE_WORDS = frozenset("finished completed done".split())  # "I finished the first task": a request to remove it
-SPECIAL_VERBS = frozenset("take check tick cross".split())  # verbs only with the words after them ("take ... off")
+SPECIAL_VERBS = frozenset("take check tick cross mark".split())  # verbs only with the words after them ("take ... off")
 # What a verb names besides its action: "remind me to ..." makes a reminder, "jot down ..." a note.
 VERB_TOPICS = {"remind": "reminder", "jot": "note", "note": "note", "schedule": "calendar", "book": "calendar"}
 
@@ -87,6 +87,7 @@ SYNONYMS = {
     **dict.fromkeys("reply replies answer answers response responses".split(), "reply"),
     **dict.fromkeys("colour color colours colors".split(), "colour"),
     **dict.fromkeys("contact contacts".split(), "contact"),
+    **dict.fromkeys("tick ticks check checks cross crosses mark marks".split(), "tick"),  # an item ticked off a list
 }
 # Words too general to say what a tool is about: "list" fits a task list and a shopping list alike.
 GENERIC = frozenset("""list lists queue queues stack item items entry entries thing things user user's users agent
@@ -167,11 +168,22 @@ def custom_tools(tools: Tools) -> dict[str, ToolReading]:
     readings = {}
     for name, tool in unknown_tools(tools).items():
         description = str(tool.get("description") or "")
-        named = [w for w in [*words(name), *words(description)] if w in ACTION_WORDS]
-        action = next((w for w in named if w not in NOUNS_TOO), named[0] if named else None)
-        if action is not None:  # a tool that names no action is not one a request can ask for
-            readings[name] = ToolReading(tool, ACTION_WORDS[action], frozenset(topics(name)), frozenset(topics(description)))
+        # Its name's verb, and the verb its description starts with: "set_reminder", "Create a reminder ...".
+        first = next(iter(words(description)), "")
+        opening = ACTION_WORDS[first] if first in ACTION_WORDS and not first.startswith("what") else frozenset()
+        actions = (_actions(words(name)) | opening) or _actions(words(description))
+        if not actions and "tick" in topics(f"{name} {description}"):  # "checklist_check": "Tick an item off"
+            actions = frozenset({"remove"})
+        if actions:  # a tool that names no action is not one a request can ask for
+            readings[name] = ToolReading(tool, actions, frozenset(topics(name)), frozenset(topics(description)))
     return readings
+
+
+def _actions(said: list[str]) -> frozenset[str]:
+    """The actions of the first verb among some words (a word that is as often a noun only if none is a verb)."""
+    named = [w for w in said if w in ACTION_WORDS]
+    action = next((w for w in named if w not in NOUNS_TOO), named[0] if named else None)
+    return ACTION_WORDS[action] if action else frozenset()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,6 +198,7 @@ class Request:
     actions: frozenset[str]
     start: int  # where the words after the verb begin, in the message
     topics: frozenset[str]  # "remind me to ..." names a reminder
+    stop: int | None = None  # where they end, when words after them belong to the verb ("mark ... as done")
 
 
 def _clause_before(tokens: list[re.Match[str]], index: int) -> str:
@@ -214,6 +227,9 @@ def _verb(tokens: list[re.Match[str]], index: int, text: str) -> Request | None:
     if word == "new":  # "new task: call the plumber"
         colon = text.find(":", end)
         return Request(frozenset({"add"}), colon + 1, frozenset()) if 0 < colon and len(text[end:colon].split()) <= 3 else None
+    if word == "mark":  # "mark 'buy milk' as done"
+        done = re.search(r"(?i)\s+as\s+(?:done|complete|completed|finished|checked|ticked)\b", text[end:])
+        return Request(frozenset({"remove"}), end, frozenset({"tick"}), end + done.start()) if done else None
     if word in ("check", "tick", "cross"):
         return Request(frozenset({"remove"}), end, frozenset()) if "off" in after else None
     if word == "done":  # "done with the top task"
@@ -335,7 +351,7 @@ def _tidy(payload: str, lead: set[str], joins: tuple[str, ...] = ("to",)) -> str
 
 def payload_text(text: str, request: Request, about: set[str], lead: set[str]) -> str:
     """The words a request is about: quoted, after a colon, or after the verb between a head and a tail naming the tool."""
-    rest = text[request.start :]
+    rest = text[request.start : request.stop]
     quoted = QUOTED.search(rest)
     if quoted:
         return quoted.group(2).strip()
@@ -407,8 +423,8 @@ def fill(reading: ToolReading, request: Request, conversation: Conversation, *, 
         if role in ("heartbeat", "thought"):
             if role == "heartbeat" or name in required:
                 arguments[name] = heartbeat if role == "heartbeat" else f"The user asks for what {tool['name']} does."
-        elif allowed_values(spec):
-            arguments[name] = _option(allowed_values(spec), text)
+        elif options_of(tool, name):
+            arguments[name] = _option(options_of(tool, name), text)
         elif kind == "boolean":
             arguments[name] = True if _asked_for(name, text) else False if name in required else None
         elif kind in ("integer", "number"):
@@ -465,13 +481,25 @@ def _say(conversation: Conversation, text: str, thought: str) -> Decision:
     return Decision(content=thought, tool_calls=[call(send, {"message": text}, thought=thought, heartbeat=False)], reply=text)
 
 
+def options_of(tool: dict[str, Any], name: str) -> list[str]:
+    """The values argument `name` allows: its own, or those the tool's description lists when it is the only text one."""
+    properties = {key: spec if isinstance(spec, dict) else {} for key, spec in
+                  ((tool.get("parameters") or {}).get("properties") or {}).items()}
+    own = allowed_values(properties.get(name, {}))
+    if own:
+        return own
+    texts = [key for key, spec in properties.items() if spec.get("type", "string") == "string"
+             and property_role(key, spec, tool) not in ("heartbeat", "thought")]
+    return listed_values(str(tool.get("description") or "")) if texts == [name] else []
+
+
 def _needs(tool: dict[str, Any], missing: list[str]) -> str:
     """One sentence: what a tool needs that the message does not say."""
     properties = (tool.get("parameters") or {}).get("properties") or {}
     needs = []
     for name in missing:
         spec = properties.get(name) if isinstance(properties.get(name), dict) else {}
-        options = allowed_values(spec)
+        options = options_of(tool, name)
         detail = f"one of {', '.join(options)}" if options else str(spec.get("description") or "").rstrip(". ")
         needs.append(f"'{name}' ({detail})" if detail else f"'{name}'")
     return (f"I can do that with {tool['name']}, but it needs {' and '.join(needs)}, and your message does not "

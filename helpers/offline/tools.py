@@ -104,8 +104,22 @@ def property_role(name: str, spec: dict[str, Any], tool: dict[str, Any]) -> str 
     return None
 
 
+# A list of options in words: "Allowed values: happy, sad, neutral", "one of light, dark or sepia", or a
+# description that is only the list ("low, medium or high"); each option one short word.
+OPTION = r"[\w\-]{1,20}"
+LISTED = re.compile(rf"(?i)(?:(?:allowed values?|possible values?|valid values?|options?|choices?|one of|must be|either)"
+                    rf"(?: are| is)?\s*:?\s+|^\s*)({OPTION}(?:\s*,\s*{OPTION})+(?:,?\s+(?:or|and)\s+{OPTION})?"
+                    rf"|{OPTION}\s+or\s+{OPTION})\s*(?:[.;)]|$)")
+
+
+def listed_values(text: str) -> list[str]:
+    """The options a sentence lists in words, unquoted (none if it lists none)."""
+    found = LISTED.search(text)
+    return [o for o in re.split(r"\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+", found.group(1)) if o] if found else []
+
+
 def allowed_values(spec: dict[str, Any]) -> list[str]:
-    """The values an argument allows: its enum, or the quoted options its description lists."""
+    """The values an argument allows: its enum, or the options its description lists (quoted, or in words)."""
     options = [o for o in spec.get("enum") or [] if isinstance(o, str)]
     if options:
         return options
@@ -113,8 +127,8 @@ def allowed_values(spec: dict[str, Any]) -> list[str]:
     if re.search(r"\b(?:or|one of|either|options?|allowed|must be)\b", description, re.I):
         quoted = re.findall(r"['\"`]([\w\- ]{1,30})['\"`]", description)
         listed = re.search(r"\((\w+)(?:, (\w+))*,? or (\w+)\)", description)  # "(persona or human)"
-        return quoted or ([word for word in listed.groups() if word] if listed else [])
-    return []
+        return quoted or ([word for word in listed.groups() if word] if listed else listed_values(description))
+    return listed_values(description)
 
 
 def section_value(spec: dict[str, Any]) -> str:
