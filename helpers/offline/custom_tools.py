@@ -41,6 +41,7 @@ from helpers.offline.context_window import carried_on, unanswered_warning
 from helpers.offline.dates import DATE, read_date
 from helpers.offline.lexicon import FUNCTION_WORDS
 from helpers.offline.questions import stem
+from helpers.offline.team import messenger
 from helpers.offline.tools import Decision, Tools, allowed_values, call, listed_values, memory_tool, property_role
 
 # The course's own tools, known by role elsewhere in the tutor.
@@ -157,8 +158,9 @@ class ToolReading:
 
 
 def unknown_tools(tools: Tools) -> Tools:
-    """The offered tools the course does not know by role: not send_message, memory or search tools."""
-    known = {id(t) for t in (memory_tool(tools), memory_tool(tools, replace=True)) if t}
+    """The offered tools the course does not know by role: not send_message, memory, search or messaging tools."""
+    to_agents = messenger(tools)  # another agent of a team (notebook 12): helpers.offline.team reads it
+    known = {id(t) for t in (memory_tool(tools), memory_tool(tools, replace=True), to_agents and to_agents.tool) if t}
     return {name: tool for name, tool in tools.items()
             if name not in COURSE_TOOLS and id(tool) not in known and not COURSE_WORDS.search(name.lower())}
 

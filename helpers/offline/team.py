@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from helpers.offline.context import PERSONA_LABELS, Call, Conversation, _blocks, message_text, spoken_text
+from helpers.offline.context import PERSONA_LABELS, Call, Conversation, memory_blocks, message_text, spoken_text
 from helpers.offline.lexicon import FUNCTION_WORDS
 from helpers.offline.questions import enough_overlap, keywords, stem
 from helpers.offline.statements import QUESTION_START
@@ -281,7 +281,8 @@ def _sentence(text: str) -> str:
 def _memory(conversation: Conversation) -> list[tuple[str, str]]:
     """(label, value) of every core memory block in the request's system message."""
     system = next((m for m in conversation.messages if m.get("role") in ("system", "developer")), None)
-    return _blocks(message_text(system.get("content"))) if system else []
+    blocks = memory_blocks(message_text(system.get("content"))) if system else []
+    return [(label, value) for label, _, value in blocks]
 
 
 def persona(conversation: Conversation) -> str:
