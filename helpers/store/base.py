@@ -324,12 +324,12 @@ class Store:
         if len(set(names)) < 2:
             raise StoreError(f"Sharing a block takes two agents or more of this store, not {names!r}: "
                              "store.share_block('team', first_agent, second_agent).")
-        if label not in agents[0]["blocks"]:
-            raise StoreError(f"{names[0]!r} has no block {label!r} to share; its blocks are: "
-                             f"{', '.join(agents[0]['blocks'])}. Add it first: agent['blocks'][{label!r}] = {{...}}.")
-        block = agents[0]["blocks"][label]
-        for agent in agents[1:]:
-            agent["blocks"][label] = block
+        from helpers.multi_agent import share_block as share_in_memory  # here: the store is used without teams
+
+        try:
+            block = share_in_memory(label, *agents)
+        except ValueError as error:  # the first agent has no such block
+            raise StoreError(str(error)) from None
         for agent in agents:  # the first one first: its block gets its row, which the others are linked to
             self.save(agent)
         return block
