@@ -59,19 +59,26 @@ def accounting_ratio(runs: int = 300) -> tuple[float, list[float], list[float]]:
     return statistics.median(with_it) / statistics.median(without), with_it, without
 
 
-def flush_cost(runs: int = 50) -> tuple[list[float], int]:
+def flush_cost(runs: int = 50) -> tuple[list[float], int, int]:
     """Time one flush in a 1,500-token window: evict old turns, one summary request, note rebuilt."""
     client, model = make_client(), model_name()
     agent, clock = new_agent(context_window=1500), ticking_clock(START, timedelta(minutes=1))
-    while count_request(context.compile_context(agent, START), memgpt_tools()) <= 1500 * 0.95:
-        memgpt_step(client, agent, TALK[len(agent["recall"]) % len(TALK)], now=clock)
+    # Talk until the context is nearly full. The loop's own flush may come first, so keep the fullest state seen.
+    fullest, most = copy.deepcopy(agent), 0
+    for n in range(100):
+        memgpt_step(client, agent, TALK[n % len(TALK)], now=clock)
+        used = count_request(context.compile_context(agent, START), memgpt_tools())
+        if used > most:
+            fullest, most = copy.deepcopy(agent), used
+        if used > 1500 * 0.95:
+            break
     samples, evicted = [], 0
     for _ in range(runs):
-        trial = copy.deepcopy(agent)
+        trial = copy.deepcopy(fullest)
         start = time.perf_counter()
         evicted = context.flush(client, trial, memgpt_tools(), model=model, moment=START)
         samples.append(time.perf_counter() - start)
-    return samples, evicted
+    return samples, evicted, most
 
 
 def tokens_per_turn(turns: int = 200, window: int = 1500) -> tuple[list[int], list[int]]:
@@ -91,8 +98,9 @@ if __name__ == "__main__":
     ratio, with_it, without = accounting_ratio()
     print(f"token accounting per step: {ratio:.3f} x a step without it  [target <= 1.1]"
           f"  (with: {median_ms(with_it)}; without: {median_ms(without)})")
-    samples, evicted = flush_cost()
-    print(f"one flush in a 1,500-token window ({evicted} messages evicted, one summary request): {median_ms(samples)}")
+    samples, evicted, used = flush_cost()
+    print(f"one flush in a 1,500-token window holding {used:,} tokens ({evicted} messages evicted, one summary request): "
+          f"{median_ms(samples)}")
     managed, unmanaged = tokens_per_turn()
     marks = [1, 25, 50, 100, 150, 200]
     print("context tokens after turn " + ", ".join(map(str, marks)) + " of 200:")
