@@ -206,3 +206,15 @@ def test_memgpt_finds_what_came_before_a_change_in_recall_memory(client, lived):
 def test_memgpt_says_so_when_recall_memory_has_no_answer(client, lived):
     reply, _ = ask(client, lived, "Did I move to Vienna before or after I got Rex?")
     assert reply.startswith("I searched my memory but could not find")
+
+
+def test_a_question_word_alone_is_no_overlap() -> None:
+    """Found by typing into the team chat: "Who should I ask about drafts?" was answered by quoting an earlier
+    message that shared only "ask" with it."""
+    from helpers.memgpt import memgpt_step, new_agent
+    from helpers.offline import offline_client
+
+    client, agent = offline_client(), new_agent()
+    memgpt_step(client, agent, "Write a short email to members and ask the evaluator to review it")
+    reply = memgpt_step(client, agent, "Who should I ask about drafts?")
+    assert "ask the evaluator" not in reply and "You told me" not in reply, reply

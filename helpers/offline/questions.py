@@ -51,7 +51,7 @@ QUESTION_WORDS = FUNCTION_WORDS | set(
     """what's whats who's where's when's why how tell told say said mention mentioned remember know knew recall
     again ever do did does can could would should will am is are was were be been have has had get got
     like likes liked love loves about name names called call named please remind me my i i'm im you your
-    thing things stuff anything something much many""".split()
+    thing things stuff anything something much many ask asks asked asking""".split()
 )
 STEM = re.compile(r"(?:'s|ing|ed|es|s)$")
 TAIL = re.compile(r"(?:ic|i|y)$")
