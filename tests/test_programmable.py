@@ -234,6 +234,15 @@ def test_the_offline_tutor_uses_the_task_queue_as_a_learner_asks() -> None:
     assert agent["blocks"]["human"]["value"] == "" and agent["blocks"]["rules"]["value"] == RULES
 
 
+def test_how_many_tasks_is_counted_from_the_block_not_quoted_from_the_conversation() -> None:
+    """Found by typing into the agent: it answered by quoting the message that had added the task."""
+    client, agent, clock = offline_client(), programmable_agent(), ticking_clock(START)
+    memgpt_step(client, agent, "add 'email Sarah' to my tasks", functions=TOOLS, now=clock)
+    reply = memgpt_step(client, agent, "How many tasks do I have?", functions=TOOLS, now=clock)
+    assert reply == "My tasks block holds 1 line: email Sarah."
+    assert memgpt_step(client, agent, "How many pets do I have?", functions=TOOLS, now=clock) != reply
+
+
 def test_a_task_is_never_saved_as_a_fact_about_the_human() -> None:
     client, agent = offline_client(), programmable_agent("call the plumber\nbuy milk")
     memgpt_step(client, agent, "My name is Ada", functions=TOOLS, now=ticking_clock(START))

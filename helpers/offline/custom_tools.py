@@ -110,6 +110,7 @@ LEAD_IN = re.compile(
 I_DID = re.compile(r"^(?:i|i've|i have|i'm|i am|we|we've|we have|we're|we are)(?:\s+(?:just|now|finally|already|all))*$")
 NEGATION = re.compile(r"\b(?:don't|do not|dont|never|not|no need to|no)\b")
 FORGET = re.compile(r"\b(?:don't|do not) forget\b")
+HOW_MANY = re.compile(r"(?i)^\s*how many\b")
 WHAT_IS_ON = re.compile(r"(?i)^what(?:'s|s|\s+is|\s+are)?\s+(?:on|in|next|my|left)\b")  # not "what's the weather"
 TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)?|[,;:.!?]")
 NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -593,6 +594,9 @@ def _from_block(conversation: Conversation, request: Request) -> Decision | None
     lines = [html.unescape(line.strip()) for line in best[2].splitlines() if line.strip()]
     if lines and set(words(conversation.user_text)) & {"next", "first", "top"}:  # "what's my next task?"
         text = f"The first line of my {best[1]} block: {lines[0]}."
+    elif HOW_MANY.match(conversation.user_text):  # "How many tasks do I have?": its lines, counted
+        count = f"{len(lines)} line{'' if len(lines) == 1 else 's'}"
+        text = f"My {best[1]} block holds {count}" + (f": {'; '.join(lines)}." if lines else ".")
     else:
         text = f"My {best[1]} block holds: {'; '.join(lines)}." if lines else f"My {best[1]} block is empty."
     return _say(conversation, text, f"The {best[1]} block in my core memory answers this.")
@@ -607,8 +611,9 @@ def decide_custom(conversation: Conversation) -> Decision | None:
     if calls:
         return _after(conversation, calls, custom) if custom else None
     request = read_request(conversation.user_text)
-    if request is None:
-        return None
+    if request is None:  # "How many tasks do I have?" asks to count what a block shows
+        return _from_block(conversation, Request(frozenset({"show"}), 0, frozenset())) if HOW_MANY.match(
+            conversation.user_text) else None
     readings = custom_tools(conversation.tools) if custom else {}
     decision = _first_move(conversation, request, readings) if readings else None
     if decision is None and "show" in request.actions:
