@@ -470,3 +470,15 @@ THIRD_HELD_OUT: list[Any] = [
 def test_third_held_out_unseen_tools(client, tools, said, expected) -> None:
     check_lesson_one(client, tools, said, expected)
     check_memgpt(tools, said, expected)
+
+
+# --- "that" in a request, naming what the clause before it said the user needs to do ---------------------------
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("I need to call the bank tomorrow, can you add that to my todo list?", [("task_queue_push", {"task": "call the bank tomorrow"})]),
+    ("I have to renew my passport. Please put it on my to-do list", [("task_queue_push", {"task": "renew my passport"})]),
+    ("I love pizza, add that to my task list", []),  # no need said: nothing to push
+])
+def test_that_names_what_the_user_said_they_need_to_do(client, said, expected) -> None:
+    check_lesson_one(client, TASKS, said, expected)
+    check_memgpt(TASKS, said, expected)

@@ -110,6 +110,8 @@ LEAD_IN = re.compile(
 I_DID = re.compile(r"^(?:i|i've|i have|i'm|i am|we|we've|we have|we're|we are)(?:\s+(?:just|now|finally|already|all))*$")
 NEGATION = re.compile(r"\b(?:don't|do not|dont|never|not|no need to|no)\b")
 FORGET = re.compile(r"\b(?:don't|do not) forget\b")
+NEED = re.compile(r"(?i)^(?:i|we) (?:need to|have to|must|should|(?:have|'ve) got to|gotta|want to|'d like to|would like to) "
+                  r"(?P<what>\w.{0,80})$")
 HOW_MANY = re.compile(r"(?i)^\s*how many\b")
 WHAT_IS_ON = re.compile(r"(?i)^what(?:'s|s|\s+is|\s+are)?\s+(?:on|in|next|my|left)\b")  # not "what's the weather"
 TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)?|[,;:.!?]")
@@ -364,6 +366,15 @@ def payload_text(text: str, request: Request, about: set[str], lead: set[str]) -
     return _tidy(_without_tail(_without_head(rest, about), about), lead, joins)
 
 
+def needed_before(text: str, request: Request) -> str | None:
+    """What the clause before a request says the user needs to do: "I need to call the bank, add that" -> "call the bank"."""
+    before = re.split(r"[,;.!?]|\b(?:and|so)\b", text[: request.start])
+    if len(before) < 2:
+        return None
+    need = NEED.match(before[-2].strip())
+    return need.group("what").strip() if need else None
+
+
 def _as_thing(payload: str, name: str, about: set[str]) -> str:
     """A payload for an argument that names a thing: "the red bike" -> "red bike", "Anna's birthday" -> "Anna"."""
     if not set(words(name)) & THING_NAMES:
@@ -448,6 +459,8 @@ def fill(reading: ToolReading, request: Request, conversation: Conversation, *, 
             strings.append(name)
     main = next((n for key in PAYLOAD_NAMES for n in strings if key in words(n)), None) or next(
         (n for n in strings if n in required), strings[0] if strings else None)
+    if not payload or payload.lower() in PRONOUNS:  # "I need to call the bank, can you add that to my list?"
+        payload = needed_before(text, request) or payload
     usable = bool(payload) and payload.lower() not in PRONOUNS
     quotes = [match.group(2).strip() for match in QUOTED.finditer(text[request.start :])]
     each: list[str] = []  # 'book flights' and 'pack': one call for each
