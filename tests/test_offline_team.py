@@ -72,6 +72,9 @@ def first_call(client, text: str, **options) -> tuple[str, dict]:
     ("I need a slogan for the summer sale", "writer", "A slogan for the summer sale."),
     ("Review this tagline: \"Books for every reader\"", "evaluator", "Review this tagline: \"Books for every reader\""),
     ("Please evaluate the draft \"Lumen Books: read more\"", "evaluator", "Evaluate the draft \"Lumen Books: read more\""),
+    # found by typing into the team chat: "come up with" named no job, so nobody was asked
+    ("Can you come up with a slogan for our summer reading challenge?", "writer",
+     "Come up with a slogan for our summer reading challenge."),
 ])
 def test_a_request_for_another_agents_job_goes_to_that_agent(client, text, agent, message) -> None:
     name, arguments = first_call(client, text)

@@ -153,6 +153,9 @@ def incoming(text: str) -> Incoming | None:
                     match.group("text").strip())
 
 
+COME_UP_WITH = re.compile(r"(?i)^(?:come up with|think (?:of|up)|brainstorm|suggest|propose)\b")  # ... a slogan
+
+
 def _words(text: str) -> list[str]:
     """The lowercase words of a text."""
     return re.findall(r"[a-z][a-z'\-]*", text.lower())
@@ -198,8 +201,8 @@ def request_of(text: str) -> tuple[str, str | None] | None:
     words = _words(body)
     if len(words) < 2 or words[0] in FUNCTION_WORDS or STATEMENT.match(body) or NOT_A_TASK.match(body):
         return None
-    if words[0] in GENERIC and "text" in _nouns(words[1:4]):
-        return body, "write"  # "make a tagline", "create an email"
+    if (words[0] in GENERIC or COME_UP_WITH.match(body)) and "text" in _nouns(words[1:5]):
+        return body, "write"  # "make a tagline", "create an email", "come up with a slogan"
     return body, _job(words[0])
 
 
