@@ -243,6 +243,17 @@ def test_how_many_tasks_is_counted_from_the_block_not_quoted_from_the_conversati
     assert memgpt_step(client, agent, "How many pets do I have?", functions=TOOLS, now=clock) != reply
 
 
+def test_a_list_that_names_no_block_is_the_only_one_or_a_question() -> None:
+    """"What's on my list?" named no block: it said nothing was found. Now the only block, or a question which."""
+    client, clock = offline_client(), ticking_clock(START)
+    several = programmable_agent("buy milk")
+    assert memgpt_step(client, several, "What's on my list?", functions=TOOLS, now=clock) == (
+        "Which do you mean: my tasks, my scratchpad or my rules block?")
+    one = new_agent()
+    add_block(one, TASK_QUEUE, "buy milk", limit=200, description=TASK_QUEUE_DESCRIPTION)
+    assert memgpt_step(client, one, "What's on my list?", functions=TOOLS, now=clock) == "My tasks block holds: buy milk."
+
+
 def test_a_task_is_never_saved_as_a_fact_about_the_human() -> None:
     client, agent = offline_client(), programmable_agent("call the plumber\nbuy milk")
     memgpt_step(client, agent, "My name is Ada", functions=TOOLS, now=ticking_clock(START))

@@ -602,8 +602,14 @@ def _from_block(conversation: Conversation, request: Request) -> Decision | None
     scored = [(2 * len(topics(label) & said) + len(topics(description) & said), label, value)
               for label, description, value in core_blocks(conversation)]
     best = max(scored, default=(0, "", ""))
-    if best[0] == 0:
-        return None
+    if best[0] == 0:  # "What's on my list?" names no block: the only one there is, or a question which
+        if not scored or not {"list", "lists"} & set(words(conversation.user_text)):
+            return None
+        if len(scored) > 1:
+            labels = [f"my {label}" for _, label, _ in scored]
+            return _say(conversation, f"Which do you mean: {', '.join(labels[:-1])} or {labels[-1]} block?",
+                        "The user names no block, and I have several; I'll ask which.")
+        best = scored[0]
     lines = [html.unescape(line.strip()) for line in best[2].splitlines() if line.strip()]
     if lines and set(words(conversation.user_text)) & {"next", "first", "top"}:  # "what's my next task?"
         text = f"The first line of my {best[1]} block: {lines[0]}."
