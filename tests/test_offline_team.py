@@ -200,6 +200,13 @@ def test_the_writer_drafts_within_the_rules_of_the_shared_block(client) -> None:
     assert "cheap" not in email and "!" not in email
 
 
+def test_a_writer_told_something_writes_nothing(client) -> None:
+    """Found by typing into the team chat: "Tell the writer I loved the last tagline" got a new tagline."""
+    reply = from_supervisor(client, WRITER, "I loved the last tagline")
+    assert "draft" not in reply.lower() and "I got your message" in reply
+    assert from_supervisor(client, WRITER, "We need a tagline for the fair").startswith("Here is a draft tagline")
+
+
 @pytest.mark.parametrize(("draft", "verdict"), [
     ("Lumen Books: stories for every reader.", "Approved: \"Lumen Books: stories for every reader.\" follows our rules: "
      "mentions Lumen Books; no exclamation marks; 6 words (at most 12); avoids 'cheap'."),

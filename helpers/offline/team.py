@@ -558,8 +558,9 @@ def _own_move(conversation: Conversation, text: str, came: Incoming | None, me: 
     question = text.rstrip().endswith("?") or bool(QUESTION_START.match(text.strip()))
     request = request_of(text)
     asked_for = request is not None and request[1] == job
-    if came and not question and job == "write":  # sent to a writer: "A slogan for the sale." asks for one
-        asked_for = asked_for or "text" in _nouns(_words(text))
+    if came and not question and job == "write":  # sent to a writer: "A slogan for the sale." asks for one,
+        said = STATEMENT.match(text.strip()) and request is None  # "I loved the last tagline" does not
+        asked_for = asked_for or ("text" in _nouns(_words(text)) and not said)
     if came and job == "check":  # sent to an evaluator: a draft to check
         asked_for = asked_for or _draft_in(text) is not None
     if job and asked_for:
