@@ -175,7 +175,7 @@ def custom_tools(tools: Tools) -> dict[str, ToolReading]:
         description = str(tool.get("description") or "")
         # Its name's verb, and the verb its description starts with: "set_reminder", "Create a reminder ...".
         first = next(iter(words(description)), "")
-        opening = ACTION_WORDS[first] if first in ACTION_WORDS and not first.startswith("what") else frozenset()
+        opening = frozenset() if first.startswith("what") else _actions([first])
         actions = (_actions(words(name)) | opening) or _actions(words(description))
         if not actions and "tick" in topics(f"{name} {description}"):  # "checklist_check": "Tick an item off"
             actions = frozenset({"remove"})
@@ -437,8 +437,8 @@ def fill(reading: ToolReading, request: Request, conversation: Conversation, *, 
         if role in ("heartbeat", "thought"):
             if role == "heartbeat" or name in required:
                 arguments[name] = heartbeat if role == "heartbeat" else f"The user asks for what {tool['name']} does."
-        elif options_of(tool, name):
-            arguments[name] = _option(options_of(tool, name), text)
+        elif options := options_of(tool, name):
+            arguments[name] = _option(options, text)
         elif kind == "boolean":
             arguments[name] = True if _asked_for(name, text) else False if name in required else None
         elif kind in ("integer", "number"):

@@ -70,6 +70,7 @@ OPINION = re.compile(r"\b(?:ok|okay|good|fine|think|work|works|right|acceptable|
 STATEMENT = re.compile(r"^(?:i|i'm|im|i've|i'd|my|we|we're|we've|our|you|you're|your|it|it's|he|she|they|the)\b", re.I)
 NOT_A_TASK = re.compile(r"^(?:write|jot|note|put|take)\s+(?:\w+\s+){0,2}?down\b|^(?:and|or)\b", re.I)
 GENERIC = {"make", "create", "produce", "prepare", "craft", "give", "get", "come", "do"}
+COME_UP_WITH = re.compile(r"(?i)^(?:come up with|think (?:of|up)|brainstorm|suggest|propose)\b")  # ... a slogan
 ABOUT = re.compile(r"\b(?:for|about|announcing|on|promoting|advertising|celebrating|inviting people to)\s+"
                    r"(?P<topic>[^.!?\"“”:;]+)", re.I)
 
@@ -151,9 +152,6 @@ def incoming(text: str) -> Incoming | None:
         return None
     return Incoming(match.group("sender").strip(), int(match.group("hop")) if match.group("hop") else None,
                     match.group("text").strip())
-
-
-COME_UP_WITH = re.compile(r"(?i)^(?:come up with|think (?:of|up)|brainstorm|suggest|propose)\b")  # ... a slogan
 
 
 def _words(text: str) -> list[str]:
